@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* One row of the list: a socket of the latest snapshot, with what the columns show. */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "ps-knowledge.h"
+#include "ps-snapshot.h"
+
+G_BEGIN_DECLS
+
+#define PS_TYPE_SOCKET_ITEM (ps_socket_item_get_type ())
+G_DECLARE_FINAL_TYPE (PsSocketItem, ps_socket_item, PS, SOCKET_ITEM, GObject)
+
+/* Properties (all read-only, EXPLICIT_NOTIFY; only changed ones notify on update):
+ *   port (uint), protocol (string "TCP"/"UDP"), family (int), address (string),
+ *   exposure (int PsExposure), exposure-label (string), exposure-icon (string),
+ *   process (string, escaped for display; "" when none), pid (int, 0 none),
+ *   pid-text (string), user (string), uid (uint), service (string),
+ *   state (string), owner-hidden (int PsOwnerHidden), is-new (boolean),
+ *   is-closing (boolean), search-text (string: lower-case haystack for search). */
+
+/* Returns a new item for socket INDEX of SNAPSHOT (keeps a reference). */
+PsSocketItem *ps_socket_item_new (PsSnapshot *snapshot,
+                                  guint       index);
+
+/* The socket (owned by the item's snapshot; valid while the item lives and
+ * until the next ps_socket_item_update). */
+const PsSocket *ps_socket_item_get_socket (PsSocketItem *self);
+PsSnapshot *ps_socket_item_get_snapshot (PsSocketItem *self);
+
+/* Points the item at socket INDEX of SNAPSHOT (same key); notifies only the
+ * properties whose values changed.  Returns TRUE if anything changed. */
+gboolean ps_socket_item_update (PsSocketItem *self,
+                                PsSnapshot   *snapshot,
+                                guint         index);
+
+guint ps_socket_item_get_port (PsSocketItem *self);
+gint ps_socket_item_get_pid (PsSocketItem *self);
+const char *ps_socket_item_get_process (PsSocketItem *self);
+const char *ps_socket_item_get_search_text (PsSocketItem *self);
+gboolean ps_socket_item_get_is_new (PsSocketItem *self);
+void ps_socket_item_set_is_new (PsSocketItem *self,
+                                gboolean      is_new);
+gboolean ps_socket_item_get_is_closing (PsSocketItem *self);
+void ps_socket_item_set_is_closing (PsSocketItem *self,
+                                    gboolean      is_closing);
+
+G_END_DECLS

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* PsSocketList: the app's GListModel of PsSocketItem, kept in the snapshot's
+ * stable order, updated by diff. */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "ps-snapshot.h"
+#include "ps-socket-item.h"
+
+G_BEGIN_DECLS
+
+#define PS_TYPE_SOCKET_LIST (ps_socket_list_get_type ())
+G_DECLARE_FINAL_TYPE (PsSocketList, ps_socket_list, PS, SOCKET_LIST, GObject)
+
+/* Properties: snapshot (boxed PsSnapshot, read-only), new-timeout-ms (uint,
+ * default 3000; 0 = never mark new), closing-timeout-ms (uint, default 3000;
+ * 0 = remove vanished rows at once), n-hidden (uint). */
+
+PsSocketList *ps_socket_list_new (void);
+
+/* Applies SNAPSHOT: survivors updated in place (only changed properties
+ * notify), vanished rows marked closing (removed after closing-timeout-ms),
+ * new rows inserted (marked new for new-timeout-ms).  items-changed is emitted
+ * once per contiguous run, never when nothing changed.  Main thread only. */
+void ps_socket_list_apply (PsSocketList *self,
+                           PsSnapshot   *snapshot);
+
+/* The latest snapshot applied (nullable, owned by the list). */
+PsSnapshot *ps_socket_list_get_snapshot (PsSocketList *self);
+
+/* Finds the row of the socket with the same key as SOCKET; -1 if none. */
+gint ps_socket_list_find (PsSocketList   *self,
+                          const PsSocket *socket);
+
+G_END_DECLS
