@@ -1,3 +1,408 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Placeholder: being written. */
 #include "config.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "ps-owners.h"
+#include "ps-procinfo.h"
+#include "ps-scanner.h"
+#include "ps-sockets.h"
+#include "ps-users.h"
+
+/* Facts of an owner are re-read in full at most this often (µs) while its
+ * identity and name stay the same: a server may setuid() or chdir() after
+ * binding without exec'ing. */
+#define FACTS_MAX_AGE_USEC (10 * G_USEC_PER_SEC)
+
+typedef struct
+{
+  PsOwner *owner;           /* immutable, shared with snapshots */
+  gint64 read_at;           /* monotonic µs of the full read */
+  guint generation;         /* scan that last validated it */
+} CachedFacts;
+
+struct _PsScanner
+{
+  PsOwnerTracker *tracker;
+  char *proc_root;          /* NULL: /proc */
+  GHashTable *facts;        /* pid -> CachedFacts* */
+  guint generation;
+
+  PsUserTable *users;
+  char *passwd_path;
+  struct stat passwd_stat;
+  gboolean passwd_stat_valid;
+
+  gboolean in_flatpak;
+  uid_t euid;
+};
+
+static void
+cached_facts_free (CachedFacts *cached)
+{
+  g_clear_pointer (&cached->owner, ps_owner_unref);
+  g_free (cached);
+}
+
+PsScanner *
+ps_scanner_new (void)
+{
+  PsScanner *self = g_new0 (PsScanner, 1);
+  const char *passwd = g_getenv ("PORTSCOPE_PASSWD");
+
+  self->proc_root = g_strdup (g_getenv ("PORTSCOPE_PROC_ROOT"));
+  self->facts = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) cached_facts_free);
+  self->passwd_path = g_strdup (passwd != NULL && *passwd != '\0' ? passwd : "/etc/passwd");
+  self->in_flatpak = g_file_test ("/.flatpak-info", G_FILE_TEST_EXISTS);
+  self->euid = geteuid ();
+  return self;
+}
+
+void
+ps_scanner_free (PsScanner *self)
+{
+  if (self == NULL)
+    return;
+  g_clear_pointer (&self->tracker, ps_owner_tracker_free);
+  g_clear_pointer (&self->facts, g_hash_table_unref);
+  g_clear_pointer (&self->users, ps_user_table_free);
+  g_free (self->passwd_path);
+  g_free (self->proc_root);
+  g_free (self);
+}
+
+/* Reloads the user table when the passwd file changed (or on first use). */
+static void
+ps_scanner_update_users (PsScanner *self)
+{
+  struct stat st;
+  gboolean have_stat = stat (self->passwd_path, &st) == 0;
+
+  if (self->users != NULL)
+    {
+      if (!have_stat && !self->passwd_stat_valid)
+        return;
+      if (have_stat && self->passwd_stat_valid &&
+          st.st_ino == self->passwd_stat.st_ino &&
+          st.st_dev == self->passwd_stat.st_dev &&
+          st.st_size == self->passwd_stat.st_size &&
+          st.st_mtim.tv_sec == self->passwd_stat.st_mtim.tv_sec &&
+          st.st_mtim.tv_nsec == self->passwd_stat.st_mtim.tv_nsec)
+        return;
+    }
+
+  g_clear_pointer (&self->users, ps_user_table_free);
+  self->users = ps_user_table_load (self->passwd_path);
+  self->passwd_stat_valid = have_stat;
+  if (have_stat)
+    self->passwd_stat = st;
+  /* Users' names changed: re-read every owner's facts. */
+  g_hash_table_remove_all (self->facts);
+}
+
+static const char *
+ps_scanner_lookup_user (PsScanner *self,
+                        guint32    uid)
+{
+  if (self->users == NULL)
+    return NULL;
+  return ps_user_table_lookup (self->users, uid);
+}
+
+static char **
+argv_from_cmdline (const char *cmdline,
+                   size_t      len)
+{
+  GPtrArray *argv = g_ptr_array_new ();
+  size_t start = 0;
+
+  if (cmdline != NULL)
+    {
+      for (size_t i = 0; i <= len; i++)
+        {
+          /* A process may overwrite its cmdline without the final NUL. */
+          if (i == len || cmdline[i] == '\0')
+            {
+              if (i > start || i < len)
+                g_ptr_array_add (argv, g_strndup (cmdline + start, i - start));
+              start = i + 1;
+            }
+        }
+    }
+  g_ptr_array_add (argv, NULL);
+  return (char **) g_ptr_array_free (argv, FALSE);
+}
+
+static PsOwner *
+owner_from_info (PsScanner        *self,
+                 const PsProcInfo *info)
+{
+  PsOwner *owner = ps_owner_new ();
+
+  owner->pid = info->pid;
+  owner->ppid = info->ppid;
+  owner->uid = info->uid;
+  owner->start_time = info->start_time;
+  owner->state = info->state;
+  owner->name = g_strndup (info->comm, sizeof info->comm);
+  g_strfreev (owner->argv);
+  owner->argv = argv_from_cmdline (info->cmdline, info->cmdline_len);
+  owner->exe = g_strdup (info->exe);
+  owner->cwd = g_strdup (info->cwd);
+  owner->user = g_strdup (ps_scanner_lookup_user (self, info->uid));
+  owner->unit = g_strdup (info->cgroup.unit);
+  owner->user_unit = info->cgroup.user_unit != 0;
+  owner->container = g_strdup (info->cgroup.container);
+  return owner;
+}
+
+static PsOwner *
+owner_copy_with_state (const PsOwner *src,
+                       char           state,
+                       gint32         ppid)
+{
+  PsOwner *owner = ps_owner_new ();
+
+  owner->pid = src->pid;
+  owner->ppid = ppid;
+  owner->uid = src->uid;
+  owner->start_time = src->start_time;
+  owner->state = state;
+  owner->name = g_strdup (src->name);
+  g_strfreev (owner->argv);
+  owner->argv = g_strdupv (src->argv);
+  owner->exe = g_strdup (src->exe);
+  owner->cwd = g_strdup (src->cwd);
+  owner->user = g_strdup (src->user);
+  owner->unit = g_strdup (src->unit);
+  owner->user_unit = src->user_unit;
+  owner->container = g_strdup (src->container);
+  return owner;
+}
+
+/* Running, sleeping, disk wait and idle are one "alive" state for display:
+ * a busy server flips between them every scan and must not look changed. */
+static gboolean
+states_equivalent (char a,
+                   char b)
+{
+  static const char alive[] = "RSDIW";
+
+  if (a == b)
+    return TRUE;
+  return a != '\0' && b != '\0' && strchr (alive, a) != NULL && strchr (alive, b) != NULL;
+}
+
+/* Returns a new reference to PID's owner record, or NULL when it is gone.
+ * Cached records are validated with one read of stat: same start time (the
+ * identity) and same comm (no exec since) reuse them. */
+static PsOwner *
+ps_scanner_get_owner (PsScanner *self,
+                      gint32     pid,
+                      gint64     now)
+{
+  CachedFacts *cached = g_hash_table_lookup (self->facts, GINT_TO_POINTER (pid));
+  PsProcInfo info;
+  PsOwner *owner;
+  int r;
+
+  if (cached != NULL && cached->generation == self->generation)
+    return ps_owner_ref (cached->owner);
+
+  if (cached != NULL && now - cached->read_at < FACTS_MAX_AGE_USEC)
+    {
+      PsProcStat st;
+
+      r = ps_proc_read_stat (self->proc_root, pid, &st);
+      if (r < 0)
+        {
+          g_hash_table_remove (self->facts, GINT_TO_POINTER (pid));
+          return NULL;
+        }
+      if (st.start_time == cached->owner->start_time &&
+          strncmp (st.comm, cached->owner->name, sizeof st.comm) == 0)
+        {
+          if (!states_equivalent (st.state, cached->owner->state) ||
+              st.ppid != cached->owner->ppid)
+            {
+              PsOwner *updated = owner_copy_with_state (cached->owner, st.state, st.ppid);
+
+              ps_owner_unref (cached->owner);
+              cached->owner = updated;
+            }
+          cached->generation = self->generation;
+          return ps_owner_ref (cached->owner);
+        }
+      /* Reused PID or exec: read everything again. */
+    }
+
+  memset (&info, 0, sizeof info);
+  r = ps_proc_info_read (self->proc_root, pid, &info);
+  if (r < 0)
+    {
+      ps_proc_info_clear (&info);
+      g_hash_table_remove (self->facts, GINT_TO_POINTER (pid));
+      return NULL;
+    }
+  owner = owner_from_info (self, &info);
+  ps_proc_info_clear (&info);
+
+  cached = g_new0 (CachedFacts, 1);
+  cached->owner = ps_owner_ref (owner);
+  cached->read_at = now;
+  cached->generation = self->generation;
+  g_hash_table_replace (self->facts, GINT_TO_POINTER (pid), cached);
+  return owner;
+}
+
+static gboolean
+facts_is_stale (gpointer key,
+                gpointer value,
+                gpointer user_data)
+{
+  CachedFacts *cached = value;
+  guint generation = GPOINTER_TO_UINT (user_data);
+
+  return cached->generation != generation;
+}
+
+static unsigned
+probe_flags_for (PsScanFlags flags)
+{
+  unsigned probe_flags = PS_PROBE_UDP | PS_PROBE_IPV4 | PS_PROBE_IPV6;
+
+  if (flags & PS_SCAN_CONNECTIONS)
+    probe_flags |= PS_PROBE_TCP_ALL;
+  else
+    probe_flags |= PS_PROBE_TCP_LISTEN;
+  return probe_flags;
+}
+
+PsSnapshot *
+ps_scanner_scan (PsScanner    *self,
+                 PsScanFlags   flags,
+                 PsScanStats  *stats,
+                 GError      **error)
+{
+  g_autoptr(PsSnapshot) snapshot = NULL;
+  PsProbeSocketArray sockets = { 0 };
+  PsProbeSource source = PS_PROBE_SOURCE_NETLINK;
+  PsOwnerStats owner_stats = { 0 };
+  gboolean have_owners = FALSE;
+  gint64 t0, t1, t2, t3;
+  int r;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  t0 = g_get_monotonic_time ();
+  r = ps_probe_dump_sockets (probe_flags_for (flags), &sockets, &source);
+  if (r < 0)
+    {
+      ps_probe_socket_array_clear (&sockets);
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (-r),
+                   "Could not list the sockets of this computer: %s",
+                   g_strerror (-r));
+      return NULL;
+    }
+  t1 = g_get_monotonic_time ();
+
+  ps_scanner_update_users (self);
+
+  if (!(flags & PS_SCAN_NO_OWNERS))
+    {
+      if (self->tracker == NULL)
+        self->tracker = ps_owner_tracker_new (self->proc_root);
+      if (self->tracker == NULL)
+        r = -ENOMEM;
+      else
+        r = ps_owner_tracker_update (self->tracker, &sockets,
+                                     (flags & PS_SCAN_FULL_WALK) != 0,
+                                     &owner_stats);
+      if (r < 0)
+        g_debug ("Could not find the owners of sockets: %s", g_strerror (-r));
+      else
+        have_owners = TRUE;
+    }
+  t2 = g_get_monotonic_time ();
+
+  self->generation++;
+  snapshot = ps_snapshot_new ();
+  ps_snapshot_set_source (snapshot, source == PS_PROBE_SOURCE_PROCNET ? "procnet" : "netlink");
+  ps_snapshot_set_owners_complete (snapshot, have_owners);
+
+  for (size_t i = 0; i < sockets.len; i++)
+    {
+      const PsProbeSocket *in = &sockets.items[i];
+      PsSocket *out = ps_snapshot_add (snapshot);
+      char buf[128];
+
+      out->protocol = in->protocol;
+      out->family = in->family;
+      out->state = in->state;
+      out->v6only = in->v6only;
+      out->port = in->local_port;
+      memcpy (out->address, in->local_addr, sizeof out->address);
+      memcpy (out->remote_address, in->remote_addr, sizeof out->remote_address);
+      out->remote_port = in->remote_port;
+      out->ifindex = in->ifindex;
+      out->uid = in->uid;
+      out->inode = in->inode;
+      out->cookie = in->cookie;
+      out->user = g_strdup (ps_scanner_lookup_user (self, in->uid));
+      out->address_text = g_strdup (ps_probe_format_address (in->family, in->local_addr,
+                                                             in->ifindex, buf, sizeof buf));
+      out->owner_hidden = PS_OWNER_VISIBLE;
+
+      if (!have_owners || in->inode == 0)
+        continue;
+
+      {
+        const int32_t *pids = NULL;
+        size_t n_pids = ps_owner_tracker_lookup (self->tracker, in->inode, &pids);
+
+        for (size_t k = 0; k < n_pids; k++)
+          {
+            PsOwner *owner = ps_scanner_get_owner (self, pids[k], t2);
+
+            if (owner != NULL)
+              g_ptr_array_add (out->owners, owner);
+          }
+      }
+
+      if (out->owners->len == 0)
+        {
+          if (self->in_flatpak)
+            out->owner_hidden = PS_OWNER_HIDDEN_SANDBOX;
+          else if (self->euid != 0 && in->uid != self->euid)
+            out->owner_hidden = PS_OWNER_HIDDEN_OTHER_USER;
+        }
+    }
+  ps_probe_socket_array_clear (&sockets);
+
+  /* Forget processes that own nothing any more (or are gone). */
+  if (have_owners)
+    g_hash_table_foreach_remove (self->facts, facts_is_stale,
+                                 GUINT_TO_POINTER (self->generation));
+
+  ps_snapshot_sort (snapshot);
+  t3 = g_get_monotonic_time ();
+  ps_snapshot_set_timestamp (snapshot, t3);
+
+  if (stats != NULL)
+    {
+      stats->n_sockets = ps_snapshot_get_n_sockets (snapshot);
+      stats->full_walks = owner_stats.full_walks;
+      stats->partial_walks = owner_stats.partial_walks;
+      stats->pids_denied = owner_stats.pids_denied;
+      stats->dump_usec = t1 - t0;
+      stats->owners_usec = t2 - t1;
+      stats->facts_usec = t3 - t2;
+    }
+
+  return g_steal_pointer (&snapshot);
+}
