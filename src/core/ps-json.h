@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* JSON output of the CLI (json-glib).  The format, version 1:
+ *
+ *   {"version": 1, "sockets": [SOCKET, ...]}
+ *   SOCKET = {"protocol": "tcp"|"udp", "family": "ipv4"|"ipv6", "address": "::1",
+ *             "port": 8080, "state": "listen", "inode": 1234, "uid": 1000,
+ *             "user": "alice"|null, "v6only": true|false|null,
+ *             "owners": [{"pid", "name", "cmdline": [...], "uid", "user",
+ *                         "start_time", "unit", "container"}],
+ *             "owner_hidden": null|"other-user"|"sandbox"}
+ *   A connection (--all, a TCP state other than listen) also carries
+ *   "remote_address" and "remote_port".  UDP's unconnected state is "unconnected".
+ *
+ *   --watch prints one EVENT per line: {"event": "added"|"removed"|"changed", "socket": SOCKET}
+ */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "ps-snapshot.h"
+
+G_BEGIN_DECLS
+
+/* Returns a new JSON object node for SOCKET (caller frees with json_node_unref). */
+JsonNode *ps_json_socket_to_node (const PsSocket *socket);
+
+/* Returns the whole-snapshot document (caller frees with json_node_unref).
+ * PORT >= 0 keeps only sockets on that local port. */
+JsonNode *ps_json_snapshot_to_node (const PsSnapshot *snapshot,
+                                    int               port);
+
+/* Returns the document as text (caller frees); PRETTY indents it. */
+char *ps_json_snapshot_to_string (const PsSnapshot *snapshot,
+                                  int               port,
+                                  gboolean          pretty);
+
+/* Returns one --watch event as a single line without a newline (caller frees).
+ * EVENT is "added", "removed" or "changed". */
+char *ps_json_event_to_string (const char     *event,
+                               const PsSocket *socket);
+
+/* The state as the JSON and the table name it ("listen", "unconnected"...). */
+const char *ps_json_state_name (const PsSocket *socket);
+
+G_END_DECLS
