@@ -47,10 +47,14 @@ typedef enum
   PS_SERVICE_KIND_FILE_SHARING,
 } PsServiceKind;
 
+/* Bits of PsServiceInfo.protocols. */
+#define PS_SERVICE_TCP (1u << 0)
+#define PS_SERVICE_UDP (1u << 1)
+
 typedef struct
 {
   guint16 port;
-  guint8 protocols;            /* bit 0 TCP, bit 1 UDP */
+  guint8 protocols;            /* PS_SERVICE_TCP | PS_SERVICE_UDP */
   PsServiceKind kind;
   gboolean plaintext;          /* sends credentials/data unencrypted */
   const char *name;            /* "PostgreSQL" (not translated) */
@@ -60,6 +64,8 @@ typedef struct
 /* The curated table first.  Returns NULL when unknown there (static data). */
 const PsServiceInfo *ps_service_lookup_curated (guint      port,
                                                 PsProtocol protocol);
+/* The whole curated table, sorted by port (static data; for tests and tools). */
+const PsServiceInfo *ps_service_curated_entries (gsize *n_entries);
 /* Curated, then /etc/services ($PORTSCOPE_SERVICES overrides the path).
  * Returns a display name ("PostgreSQL", "http-alt") or NULL; caller frees.
  * DESCRIPTION (nullable out) gets the translated line or NULL. */
