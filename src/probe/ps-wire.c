@@ -27,6 +27,7 @@ enum
   T_SIGNAL = 9,       /* i32 */
   T_CODE = 10,        /* i32 */
   T_TEXT = 11,        /* string */
+  T_TIMEOUT = 12,     /* u32 milliseconds */
   T_SOCKET = 16,      /* record */
   T_PROCESS = 17,     /* record */
   T_USER = 18,        /* record */
@@ -417,10 +418,13 @@ ps_wire_encode (const PsWireMessage *msg,
       enc_u64 (&enc, T_START_TIME, msg->start_time);
       enc_u64 (&enc, T_INODE, msg->inode);
       enc_u32 (&enc, T_SIGNAL, (uint32_t) msg->signal);
+      if (msg->timeout_ms != 0)
+        enc_u32 (&enc, T_TIMEOUT, msg->timeout_ms);
       break;
 
     case PS_WIRE_MSG_TERMINATE_REPLY:
       enc_u32 (&enc, T_CODE, (uint32_t) msg->code);
+      enc_u32 (&enc, T_FLAGS, msg->flags);
       break;
 
     case PS_WIRE_MSG_ERROR:
@@ -887,6 +891,9 @@ decode_payload (Decoder       *dec,
               break;
             case T_TEXT:
               r = dec_string (dec, v, vlen, &out->text);
+              break;
+            case T_TIMEOUT:
+              r = dec_u32 (v, vlen, &out->timeout_ms);
               break;
             default:
               r = 0;    /* unknown: skipped */

@@ -55,6 +55,15 @@ enum
   PS_WIRE_REPLY_OWNERS_COMPLETE = 1u << 0,
 };
 
+/* TERMINATE_REPLY flags. */
+enum
+{
+  PS_WIRE_TERMINATE_EXITED = 1u << 0,  /* the target exited within timeout_ms */
+};
+
+/* Longest wait for a target's exit the helper accepts in one request. */
+#define PS_WIRE_MAX_TERMINATE_WAIT_MS 10000
+
 /* One owner process, as the helper saw it.  Strings are untrusted bytes,
  * NUL-terminated, nullable. */
 typedef struct
@@ -99,8 +108,8 @@ typedef struct
   int32_t pid;              /* HELLO: helper pid; TERMINATE_REQUEST: target */
   uint32_t uid;             /* HELLO: helper's effective uid */
 
-  /* SCAN_REQUEST / SCAN_REPLY */
-  uint32_t flags;           /* PS_WIRE_SCAN_* or PS_WIRE_REPLY_* */
+  /* SCAN_REQUEST / SCAN_REPLY / TERMINATE_REPLY */
+  uint32_t flags;           /* PS_WIRE_SCAN_*, PS_WIRE_REPLY_* or PS_WIRE_TERMINATE_* */
   uint32_t source;          /* PsProbeSource */
   uint32_t full_walks;
   uint32_t partial_walks;
@@ -117,6 +126,7 @@ typedef struct
   uint64_t start_time;
   uint64_t inode;
   int32_t signal;
+  uint32_t timeout_ms;      /* optional: wait up to this long for the exit */
 
   /* TERMINATE_REPLY (PS_PIN_* or -errno) / ERROR */
   int32_t code;
