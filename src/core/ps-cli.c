@@ -1,3 +1,518 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Placeholder: being written. */
 #include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
+#include <glib/gi18n.h>
+#include <glib-unix.h>
+
+#include "ps-backend.h"
+#include "ps-cli.h"
+#include "ps-json.h"
+#include "ps-text.h"
+
+#define DEFAULT_INTERVAL_MS 1000
+#define MIN_INTERVAL_MS 10
+#define MAX_INTERVAL_MS (24 * 60 * 60 * 1000)
+
+static const GOptionEntry cli_entries[] = {
+  { "list", 'l', 0, G_OPTION_ARG_NONE, NULL,
+    N_("Print the listening sockets and exit"), NULL },
+  { "json", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("With --list or --watch: print JSON"), NULL },
+  { "port", 'p', 0, G_OPTION_ARG_STRING, NULL,
+    N_("Only sockets on this local port"), N_("PORT") },
+  { "all", 'a', 0, G_OPTION_ARG_NONE, NULL,
+    N_("With --list or --watch: include TCP connections"), NULL },
+  { "watch", 'w', 0, G_OPTION_ARG_NONE, NULL,
+    N_("Print a line per added, removed or changed socket until interrupted"), NULL },
+  { "interval", 'i', 0, G_OPTION_ARG_STRING, NULL,
+    N_("With --watch: milliseconds between scans (default 1000)"), N_("MS") },
+  { "version", 'V', 0, G_OPTION_ARG_NONE, NULL,
+    N_("Print the version and exit"), NULL },
+  { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, NULL,
+    NULL, N_("[PORT]") },
+  { NULL }
+};
+
+/* GApplication prints option errors (unknown option, missing value) itself and
+ * exits with 1; the CLI promises 2 for every bad argument.  GOptionContext
+ * calls every group's error hook before failing, so a group without entries
+ * catches them. */
+static void
+on_option_error (GOptionContext *context,
+                 GOptionGroup   *group,
+                 gpointer        data,
+                 GError        **error)
+{
+  g_printerr ("portscope: %s\n", (error != NULL && *error != NULL) ? (*error)->message : _("bad arguments"));
+  exit (2);
+}
+
+void
+ps_cli_add_options (GApplication *app)
+{
+  GOptionGroup *group;
+
+  g_return_if_fail (G_IS_APPLICATION (app));
+
+  g_application_add_main_option_entries (app, cli_entries);
+  g_application_set_option_context_parameter_string (app, _("[PORT]"));
+  g_application_set_option_context_summary (app,
+    _("Shows which programs listen on which ports.  Without --list or --watch, opens the window (on PORT if given)."));
+
+  group = g_option_group_new ("portscope-errors", "", "", NULL, NULL);
+  g_option_group_set_error_hook (group, on_option_error);
+  g_application_add_option_group (app, group);
+}
+
+gboolean
+ps_cli_parse_port (const char *text,
+                   guint      *port)
+{
+  guint value = 0;
+
+  if (text == NULL || *text == '\0')
+    return FALSE;
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (*p < '0' || *p > '9')
+        return FALSE;
+      value = value * 10 + (guint) (*p - '0');
+      if (value > 65535)
+        return FALSE;
+    }
+  if (port != NULL)
+    *port = value;
+  return TRUE;
+}
+
+static gboolean
+parse_interval (const char *text,
+                guint      *ms)
+{
+  guint64 value = 0;
+
+  if (text == NULL || *text == '\0')
+    return FALSE;
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (*p < '0' || *p > '9')
+        return FALSE;
+      value = value * 10 + (guint64) (*p - '0');
+      if (value > MAX_INTERVAL_MS)
+        return FALSE;
+    }
+  if (value < MIN_INTERVAL_MS)
+    return FALSE;
+  *ms = (guint) value;
+  return TRUE;
+}
+
+/* Output helpers */
+
+/* Columns as shown in a terminal: wide characters take two cells. */
+static gsize
+display_width (const char *text)
+{
+  gsize width = 0;
+
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (g_unichar_iszerowidth (c))
+        continue;
+      width += g_unichar_iswide (c) ? 2 : 1;
+    }
+  return width;
+}
+
+static gboolean
+is_connection (const PsSocket *socket)
+{
+  if (socket->protocol == PS_PROTOCOL_TCP)
+    return socket->state != TCP_LISTEN;
+  return socket->state == TCP_ESTABLISHED;
+}
+
+static char *
+remote_text (const PsSocket *socket)
+{
+  char buf[INET6_ADDRSTRLEN] = "";
+
+  inet_ntop (socket->family, socket->remote_address, buf, sizeof buf);
+  if (socket->family == AF_INET6)
+    return g_strdup_printf ("[%s]:%u", buf, socket->remote_port);
+  return g_strdup_printf ("%s:%u", buf, socket->remote_port);
+}
+
+static char *
+user_text (const PsSocket *socket)
+{
+  if (socket->user != NULL)
+    return ps_text_escape_visible (socket->user, -1);
+  return g_strdup_printf ("%u", socket->uid);
+}
+
+/* One row per socket: several owners (a fork after listen) show as
+ * "1234,1235" in PID and the first owner's name in PROCESS.  No owner (hidden,
+ * or none such as a socket held by the kernel) shows "-". */
+static char **
+socket_row (const PsSocket *socket,
+            gboolean        connections)
+{
+  GPtrArray *row = g_ptr_array_new ();
+
+  g_ptr_array_add (row, g_strdup (ps_protocol_to_string (socket->protocol)));
+  g_ptr_array_add (row, ps_text_escape_visible (socket->address_text != NULL ? socket->address_text : "", -1));
+  g_ptr_array_add (row, g_strdup_printf ("%u", socket->port));
+
+  if (socket->owners->len > 0)
+    {
+      GString *pids = g_string_new (NULL);
+      const PsOwner *first = g_ptr_array_index (socket->owners, 0);
+
+      for (guint i = 0; i < socket->owners->len; i++)
+        {
+          const PsOwner *owner = g_ptr_array_index (socket->owners, i);
+
+          g_string_append_printf (pids, i > 0 ? ",%d" : "%d", owner->pid);
+        }
+      g_ptr_array_add (row, g_string_free (pids, FALSE));
+      g_ptr_array_add (row, ps_text_escape_visible (first->name != NULL ? first->name : "", -1));
+    }
+  else
+    {
+      g_ptr_array_add (row, g_strdup ("-"));
+      g_ptr_array_add (row, g_strdup ("-"));
+    }
+  g_ptr_array_add (row, user_text (socket));
+
+  if (connections)
+    {
+      g_ptr_array_add (row, g_strdup (ps_json_state_name (socket)));
+      g_ptr_array_add (row, is_connection (socket) ? remote_text (socket) : g_strdup ("-"));
+    }
+  g_ptr_array_add (row, NULL);
+  return (char **) g_ptr_array_free (row, FALSE);
+}
+
+static gboolean
+write_out (const char *text)
+{
+  if (fputs (text, stdout) == EOF)
+    return FALSE;
+  return TRUE;
+}
+
+static int
+print_table (PsSnapshot *snapshot,
+             int         port,
+             gboolean    connections)
+{
+  const char *header[] = { "PROTO", "ADDRESS", "PORT", "PID", "PROCESS", "USER", "STATE", "REMOTE", NULL };
+  guint n_columns = connections ? 8 : 6;
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  gsize widths[8] = { 0 };
+  GString *out = g_string_new (NULL);
+  gboolean ok;
+
+  g_ptr_array_add (rows, g_strdupv ((char **) header));
+  if (!connections)
+    {
+      char **h = g_ptr_array_index (rows, 0);
+      g_clear_pointer (&h[6], g_free);
+      g_clear_pointer (&h[7], g_free);
+    }
+
+  for (guint i = 0; i < ps_snapshot_get_n_sockets (snapshot); i++)
+    {
+      const PsSocket *socket = ps_snapshot_get_socket (snapshot, i);
+
+      if (port >= 0 && socket->port != port)
+        continue;
+      g_ptr_array_add (rows, socket_row (socket, connections));
+    }
+
+  for (guint r = 0; r < rows->len; r++)
+    {
+      char **row = g_ptr_array_index (rows, r);
+
+      for (guint c = 0; c < n_columns; c++)
+        widths[c] = MAX (widths[c], display_width (row[c]));
+    }
+
+  for (guint r = 0; r < rows->len; r++)
+    {
+      char **row = g_ptr_array_index (rows, r);
+
+      for (guint c = 0; c < n_columns; c++)
+        {
+          g_string_append (out, row[c]);
+          if (c + 1 < n_columns)
+            {
+              gsize pad = widths[c] - display_width (row[c]) + 2;
+
+              for (gsize k = 0; k < pad; k++)
+                g_string_append_c (out, ' ');
+            }
+        }
+      g_string_append_c (out, '\n');
+    }
+
+  ok = write_out (out->str) && fflush (stdout) == 0;
+  g_string_free (out, TRUE);
+  return ok ? 0 : 1;
+}
+
+static char *
+event_line (const char     *event,
+            const PsSocket *socket)
+{
+  g_auto(GStrv) row = socket_row (socket, is_connection (socket));
+  const char *sign = g_str_equal (event, "added") ? "+" : g_str_equal (event, "removed") ? "-" : "~";
+  GString *line = g_string_new (sign);
+
+  for (guint c = 0; row[c] != NULL; c++)
+    {
+      g_string_append_c (line, ' ');
+      g_string_append (line, row[c]);
+    }
+  return g_string_free (line, FALSE);
+}
+
+/* --watch */
+
+typedef struct
+{
+  PsBackend *backend;
+  PsSnapshot *previous;
+  GMainLoop *loop;
+  PsScanFlags flags;
+  int port;
+  gboolean json;
+  int status;
+} Watch;
+
+static gboolean
+emit_event (Watch          *watch,
+            const char     *event,
+            const PsSocket *socket)
+{
+  g_autofree char *line = NULL;
+
+  if (watch->port >= 0 && socket->port != watch->port)
+    return TRUE;
+  if (watch->json)
+    line = ps_json_event_to_string (event, socket);
+  else
+    line = event_line (event, socket);
+  return write_out (line) && write_out ("\n");
+}
+
+static gboolean
+watch_scan (Watch *watch)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PsSnapshot) snapshot = NULL;
+  g_autoptr(PsSnapshotDiff) diff = NULL;
+  gboolean ok = TRUE;
+
+  snapshot = ps_backend_scan (watch->backend, watch->flags, NULL, NULL, &error);
+  if (snapshot == NULL)
+    {
+      g_printerr ("portscope: %s\n", error->message);
+      watch->status = 1;
+      g_main_loop_quit (watch->loop);
+      return G_SOURCE_REMOVE;
+    }
+
+  diff = ps_snapshot_diff (watch->previous, snapshot);
+  for (guint i = 0; ok && i < diff->removed->len; i++)
+    ok = emit_event (watch, "removed",
+                     ps_snapshot_get_socket (watch->previous, g_array_index (diff->removed, guint, i)));
+  for (guint i = 0; ok && i < diff->changed_new->len; i++)
+    ok = emit_event (watch, "changed",
+                     ps_snapshot_get_socket (snapshot, g_array_index (diff->changed_new, guint, i)));
+  for (guint i = 0; ok && i < diff->added->len; i++)
+    ok = emit_event (watch, "added",
+                     ps_snapshot_get_socket (snapshot, g_array_index (diff->added, guint, i)));
+
+  if (!ok || fflush (stdout) != 0)
+    {
+      /* The reader went away: nothing left to do. */
+      watch->status = 1;
+      g_main_loop_quit (watch->loop);
+      return G_SOURCE_REMOVE;
+    }
+
+  g_clear_pointer (&watch->previous, ps_snapshot_unref);
+  watch->previous = g_steal_pointer (&snapshot);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_watch_signal (gpointer user_data)
+{
+  Watch *watch = user_data;
+
+  g_main_loop_quit (watch->loop);
+  return G_SOURCE_CONTINUE;
+}
+
+static int
+run_watch (PsBackend   *backend,
+           PsScanFlags  flags,
+           int          port,
+           gboolean     json,
+           guint        interval_ms)
+{
+  Watch watch = { 0 };
+  guint timeout_id;
+  guint sigint_id;
+  guint sigterm_id;
+
+  watch.backend = backend;
+  watch.flags = flags;
+  watch.port = port;
+  watch.json = json;
+  watch.loop = g_main_loop_new (NULL, FALSE);
+
+  /* The first scan reports every current socket as added. */
+  if (!watch_scan (&watch))
+    {
+      g_main_loop_unref (watch.loop);
+      g_clear_pointer (&watch.previous, ps_snapshot_unref);
+      return watch.status;
+    }
+
+  timeout_id = g_timeout_add (interval_ms, (GSourceFunc) watch_scan, &watch);
+  sigint_id = g_unix_signal_add (SIGINT, on_watch_signal, &watch);
+  sigterm_id = g_unix_signal_add (SIGTERM, on_watch_signal, &watch);
+
+  g_main_loop_run (watch.loop);
+
+  if (watch.status == 0)
+    g_source_remove (timeout_id);
+  g_source_remove (sigint_id);
+  g_source_remove (sigterm_id);
+  g_main_loop_unref (watch.loop);
+  g_clear_pointer (&watch.previous, ps_snapshot_unref);
+  return watch.status;
+}
+
+/* Parsing */
+
+static int
+bad_argument (const char *reason)
+{
+  g_printerr ("portscope: %s\n", reason);
+  return 2;
+}
+
+int
+ps_cli_handle_local_options (GApplication *app,
+                             GVariantDict *options,
+                             int          *port_out)
+{
+  gboolean list = g_variant_dict_contains (options, "list");
+  gboolean json = g_variant_dict_contains (options, "json");
+  gboolean all = g_variant_dict_contains (options, "all");
+  gboolean watch = g_variant_dict_contains (options, "watch");
+  const char *port_text = NULL;
+  const char *interval_text = NULL;
+  g_autofree const char **remaining = NULL;
+  guint interval_ms = DEFAULT_INTERVAL_MS;
+  int port = -1;
+
+  g_return_val_if_fail (G_IS_APPLICATION (app), 2);
+  g_return_val_if_fail (options != NULL, 2);
+
+  if (port_out != NULL)
+    *port_out = -1;
+
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("portscope %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+
+  g_variant_dict_lookup (options, "port", "&s", &port_text);
+  g_variant_dict_lookup (options, "interval", "&s", &interval_text);
+  g_variant_dict_lookup (options, G_OPTION_REMAINING, "^a&s", &remaining);
+
+  if (remaining != NULL && remaining[0] != NULL && remaining[1] != NULL)
+    return bad_argument (_("at most one PORT argument"));
+  if (remaining != NULL && remaining[0] != NULL)
+    {
+      if (port_text != NULL)
+        return bad_argument (_("give the port either as --port or as an argument, not both"));
+      port_text = remaining[0];
+    }
+  if (port_text != NULL)
+    {
+      guint value;
+
+      if (!ps_cli_parse_port (port_text, &value))
+        return bad_argument (_("a port is a number from 0 to 65535"));
+      port = (int) value;
+    }
+
+  if (list && watch)
+    return bad_argument (_("--list and --watch cannot be combined"));
+  if (json && !list && !watch)
+    return bad_argument (_("--json needs --list or --watch"));
+  if (all && !list && !watch)
+    return bad_argument (_("--all needs --list or --watch"));
+  if (interval_text != NULL)
+    {
+      if (!watch)
+        return bad_argument (_("--interval needs --watch"));
+      if (!parse_interval (interval_text, &interval_ms))
+        return bad_argument (_("the interval is a number of milliseconds from 10 to 86400000"));
+    }
+
+  if (list || watch)
+    {
+      g_autoptr(PsBackend) backend = ps_backend_new_default ();
+      PsScanFlags flags = all ? PS_SCAN_CONNECTIONS : PS_SCAN_DEFAULT;
+
+      if (list)
+        {
+          g_autoptr(GError) error = NULL;
+          g_autoptr(PsSnapshot) snapshot = NULL;
+
+          snapshot = ps_backend_scan (backend, flags, NULL, NULL, &error);
+          if (snapshot == NULL)
+            {
+              g_printerr ("portscope: %s\n", error->message);
+              return 1;
+            }
+          if (json)
+            {
+              g_autofree char *text = ps_json_snapshot_to_string (snapshot, port, TRUE);
+
+              if (!write_out (text) || !write_out ("\n") || fflush (stdout) != 0)
+                return 1;
+              return 0;
+            }
+          return print_table (snapshot, port, all);
+        }
+
+      return run_watch (backend, flags, port, json, interval_ms);
+    }
+
+  /* The window. */
+  if (port_out != NULL)
+    *port_out = port;
+  return -1;
+}
