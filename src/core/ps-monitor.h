@@ -18,7 +18,12 @@ G_DECLARE_FINAL_TYPE (PsMonitor, ps_monitor, PS, MONITOR, GObject)
  * clamped 250..60000), active (boolean: FALSE stops the timer, e.g. window
  * hidden), connections (boolean: scan all TCP states), snapshot (boxed,
  * read-only: the latest), scanning (boolean, read-only), n-scans (uint,
- * read-only).
+ * read-only: completed scans), effective-interval (uint ms, read-only: the
+ * interval after back-off), n-skipped (uint, read-only: ticks skipped because
+ * a scan was still running).
+ * The first scan is a PS_SCAN_NO_OWNERS one (rows on screen at once); a full
+ * scan with owners follows it immediately.  Scans start once the main loop
+ * runs, so properties set right after ps_monitor_new() apply to the first.
  * Signals: "updated" (PsSnapshot *snapshot) after each scan that succeeded;
  *          "failed" (GError *error) after one that did not.
  * While nothing changes the interval backs off (doubling, at most 8×). */
@@ -31,6 +36,13 @@ void ps_monitor_refresh (PsMonitor *self,
                          gboolean   full_walk);
 
 PsSnapshot *ps_monitor_get_snapshot (PsMonitor *self);
+gboolean ps_monitor_get_active (PsMonitor *self);
+guint ps_monitor_get_interval (PsMonitor *self);
+guint ps_monitor_get_effective_interval (PsMonitor *self);
+guint ps_monitor_get_n_scans (PsMonitor *self);
+gboolean ps_monitor_get_scanning (PsMonitor *self);
+void ps_monitor_set_connections (PsMonitor *self,
+                                 gboolean   connections);
 PsBackend *ps_monitor_get_backend (PsMonitor *self);
 /* Replaces the backend (Unlock / Lock); a scan in flight is discarded. */
 void ps_monitor_set_backend (PsMonitor *self,

@@ -46,4 +46,17 @@ gboolean ps_socket_item_get_is_closing (PsSocketItem *self);
 void ps_socket_item_set_is_closing (PsSocketItem *self,
                                     gboolean      is_closing);
 
+/* Getters for the other properties (strings owned by the item, valid until
+ * the next update; computed on first use). */
+const char *ps_socket_item_get_protocol (PsSocketItem *self);
+int ps_socket_item_get_family (PsSocketItem *self);
+const char *ps_socket_item_get_address (PsSocketItem *self);
+int ps_socket_item_get_exposure (PsSocketItem *self);
+const char *ps_socket_item_get_pid_text (PsSocketItem *self);
+const char *ps_socket_item_get_user (PsSocketItem *self);
+guint ps_socket_item_get_uid (PsSocketItem *self);
+const char *ps_socket_item_get_service (PsSocketItem *self);
+const char *ps_socket_item_get_state (PsSocketItem *self);
+int ps_socket_item_get_owner_hidden (PsSocketItem *self);
+
 G_END_DECLS
