@@ -65,7 +65,6 @@ ps_cli_add_options (GApplication *app)
   g_return_if_fail (G_IS_APPLICATION (app));
 
   g_application_add_main_option_entries (app, cli_entries);
-  g_application_set_option_context_parameter_string (app, _("[PORT]"));
   g_application_set_option_context_summary (app,
     _("Shows which programs listen on which ports.  Without --list or --watch, opens the window (on PORT if given)."));
 

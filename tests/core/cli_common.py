@@ -1,0 +1,109 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Shared helpers of the CLI tests: start listeners, run portscope, clean up."""
+import json
+import os
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+LISTENER = os.path.join(HERE, "listener.py")
+PYTHON = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
+
+
+def portscope_bin():
+    path = os.environ.get("PORTSCOPE_BIN")
+    if not path or not os.path.exists(path):
+        print("PORTSCOPE_BIN is not set to the built binary", file=sys.stderr)
+        sys.exit(1)
+    return path
+
+
+class Listener:
+    """A listener.py process; stop() (or the context manager) ends it."""
+
+    def __init__(self, specs, name=None, fork=False, extra_argv=()):
+        argv = [PYTHON, LISTENER]
+        if name is not None:
+            argv += ["--name", name]
+        if fork:
+            argv.append("--fork")
+        argv += list(specs)
+        if extra_argv:
+            argv.append("--")
+            argv += list(extra_argv)
+        self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        line = self.proc.stdout.readline()
+        if not line:
+            self.stop()
+            raise RuntimeError("listener did not start: %r" % (specs,))
+        self.info = json.loads(line)
+        self.pid = self.info["pid"]
+        self.child = self.info["child"]
+        self.sockets = self.info["sockets"]
+
+    def pids(self):
+        return {p for p in (self.pid, self.child) if p}
+
+    def stop(self):
+        if self.proc.poll() is None:
+            try:
+                self.proc.stdin.close()
+            except OSError:
+                pass
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+def run(argv, timeout=30, **kwargs):
+    return subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          timeout=timeout, **kwargs)
+
+
+def list_json(binary=None, extra=(), prefix=()):
+    """Runs `portscope --list --json`; returns the parsed document (strict UTF-8)."""
+    r = run(list(prefix) + [binary or portscope_bin(), "--list", "--json"] + list(extra))
+    if r.returncode != 0:
+        raise AssertionError("portscope --list --json exited %d: %s" % (r.returncode, r.stderr.decode(errors="replace")))
+    text = r.stdout.decode("utf-8")  # raises on invalid UTF-8
+    return json.loads(text)
+
+
+def by_inode(document):
+    return {s["inode"]: s for s in document["sockets"]}
+
+
+def wait_for(predicate, timeout=10.0, interval=0.05, what="condition"):
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out waiting for " + what)
+        time.sleep(interval)
+
+
+class Checker:
+    def __init__(self):
+        self.failures = 0
+
+    def check(self, condition, message):
+        if condition:
+            print("ok -", message)
+        else:
+            print("FAIL -", message)
+            self.failures += 1
+
+    def finish(self):
+        print("%d failure(s)" % self.failures)
+        sys.exit(1 if self.failures else 0)
