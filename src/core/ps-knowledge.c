@@ -181,8 +181,7 @@ ps_ephemeral_describe (guint port)
     origin = _("Linux's default");
 
   if (origin != NULL)
-    /* Translators: %u–%u is a port range such as 32768–60999, %s a remark
-     * such as "Linux's default" */
+    /* Translators: %u–%u is a port range such as 32768–60999, %s a remark such as "Linux's default" */
     return g_strdup_printf (_("Inside this computer's range of temporary ports, %u–%u (%s), "
                               "used for outgoing connections and for ports the system "
                               "assigns automatically: the system probably picked this one, "
@@ -205,6 +204,8 @@ ps_ephemeral_describe (guint port)
 /* What people really meet, sorted by port (then protocols).  Descriptions
  * are one plain-language line each, without a final period. */
 static const PsServiceInfo curated_services[] = {
+  /* Translators: the descriptions below are one line each about a network
+     service, shown under its name; keep them short, without a final period */
   { 21, T, PS_SERVICE_KIND_FILE_SHARING, TRUE, "FTP",
     N_("File transfer without encryption: passwords and files cross the network readable") },
   { 22, T, PS_SERVICE_KIND_REMOTE_ACCESS, FALSE, "SSH",
@@ -449,6 +450,7 @@ services_parse (const char *path)
       char *hash = strchr (line, '#');
       g_auto(GStrv) fields = NULL;
       g_autofree char *name = NULL;
+      char *spec = NULL;
       char *slash;
       guint64 port;
       guint8 bit;
@@ -468,13 +470,13 @@ services_parse (const char *path)
           if (n == 0)
             name = g_strdup (fields[j]);
           else
-            line = fields[j];
+            spec = fields[j];
           n++;
         }
       if (n < 2)
         continue;
 
-      slash = strchr (line, '/');
+      slash = strchr (spec, '/');
       if (slash == NULL)
         continue;
       *slash = '\0';
@@ -484,7 +486,7 @@ services_parse (const char *path)
         bit = PS_SERVICE_UDP;
       else
         continue;
-      if (!g_ascii_string_to_unsigned (line, 10, 0, G_MAXUINT16, &port, NULL))
+      if (!g_ascii_string_to_unsigned (spec, 10, 0, G_MAXUINT16, &port, NULL))
         continue;
       if (!g_utf8_validate (name, -1, NULL))
         continue;
@@ -919,9 +921,9 @@ ps_security_notes (const PsSocket *socket)
   if (kind == PS_SERVICE_KIND_REMOTE_ACCESS && networked)
     {
       if (info->plaintext)
-        /* Translators: %s is a service name such as "Telnet" or "VNC" */
         add_note (found, PS_SEVERITY_WARNING, "remote-access-exposed",
                   _("Unencrypted remote access open to the network"),
+                  /* Translators: %s is a service name such as "Telnet" or "VNC" */
                   g_strdup_printf (_("%s sends what you type, passwords included, without "
                                      "encryption: use SSH, or tunnel it through SSH."),
                                    info->name));
@@ -938,9 +940,9 @@ ps_security_notes (const PsSocket *socket)
       && kind != PS_SERVICE_KIND_CONTAINER_API
       && kind != PS_SERVICE_KIND_DEV_SERVER
       && kind != PS_SERVICE_KIND_REMOTE_ACCESS)
-    /* Translators: %s is a service name such as "HTTP" or "Redis" */
     add_note (found, PS_SEVERITY_WARNING, "plaintext",
               _("Unencrypted protocol on the network"),
+              /* Translators: %s is a service name such as "HTTP" or "Redis" */
               g_strdup_printf (_("Anyone on the way can read what %s sends, passwords "
                                  "included: use its encrypted variant or a VPN, or bind it "
                                  "to 127.0.0.1."),
