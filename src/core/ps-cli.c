@@ -386,22 +386,19 @@ run_watch (PsBackend   *backend,
   watch.json = json;
   watch.loop = g_main_loop_new (NULL, FALSE);
 
-  /* The first scan reports every current socket as added. */
-  if (!watch_scan (&watch))
-    {
-      g_main_loop_unref (watch.loop);
-      g_clear_pointer (&watch.previous, ps_snapshot_unref);
-      return watch.status;
-    }
-
-  timeout_id = g_timeout_add (interval_ms, (GSourceFunc) watch_scan, &watch);
+  /* Handlers first: a signal may come as soon as the first line is out. */
   sigint_id = g_unix_signal_add (SIGINT, on_watch_signal, &watch);
   sigterm_id = g_unix_signal_add (SIGTERM, on_watch_signal, &watch);
 
-  g_main_loop_run (watch.loop);
+  /* The first scan reports every current socket as added. */
+  if (watch_scan (&watch))
+    {
+      timeout_id = g_timeout_add (interval_ms, (GSourceFunc) watch_scan, &watch);
+      g_main_loop_run (watch.loop);
+      if (watch.status == 0)
+        g_source_remove (timeout_id);
+    }
 
-  if (watch.status == 0)
-    g_source_remove (timeout_id);
   g_source_remove (sigint_id);
   g_source_remove (sigterm_id);
   g_main_loop_unref (watch.loop);
