@@ -22,8 +22,8 @@ def portscope_bin():
 class Listener:
     """A listener.py process; stop() (or the context manager) ends it."""
 
-    def __init__(self, specs, name=None, fork=False, extra_argv=()):
-        argv = [PYTHON, LISTENER]
+    def __init__(self, specs, name=None, fork=False, extra_argv=(), prefix=()):
+        argv = list(prefix) + [PYTHON, LISTENER]
         if name is not None:
             argv += ["--name", name]
         if fork:
