@@ -59,9 +59,11 @@ for lang in $langs; do
 done
 
 # French: a no-break space (U+00A0 or U+202F) before : ; ! ? and inside « ».
+# msgexec hands every translation (each plural form too) to the command;
+# keyword lists (no space, ending in ;) are exempt.
 if [ -f po/fr.po ]; then
-  bad=$(msgattrib --translated --no-obsolete --no-wrap po/fr.po 2>/dev/null \
-        | grep '^msgstr' | grep -E '( [:;!?]|[[:alnum:]][;!?]( |"|$)|[[:alnum:]]:( |"|$)|« | »)' )
+  bad=$(msgexec -i po/fr.po sh -c '[ -n "$MSGEXEC_MSGID" ] && { cat; echo; }; exit 0' \
+        | grep -v -E '^[^ ]+;$' | grep -E '( [:;!?]|[[:alnum:]][;!?]|[[:alnum:]]:( |$)|« | »)')
   if [ -n "$bad" ]; then
     echo "FAIL: po/fr.po: use a no-break space before : ; ! ? and inside « »:" >&2
     echo "$bad" >&2
