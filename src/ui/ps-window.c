@@ -1,3 +1,757 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Placeholder: being written. */
 #include "config.h"
+
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <glib/gi18n.h>
+
+#include "ps-backend.h"
+#include "ps-cli.h"
+#include "ps-detail-pane.h"
+#include "ps-end-process.h"
+#include "ps-knowledge.h"
+#include "ps-monitor.h"
+#include "ps-socket-item.h"
+#include "ps-socket-list.h"
+#include "ps-ui.h"
+#include "ps-window.h"
+
+struct _PsWindow
+{
+  AdwApplicationWindow parent_instance;
+
+  /* Template children. */
+  AdwToastOverlay *toast_overlay;
+  AdwLeaflet *leaflet;
+  GtkWidget *list_page;
+  GtkWidget *detail_page;
+  AdwWindowTitle *window_title;
+  GtkToggleButton *search_button;
+  GtkMenuButton *filter_button;
+  GtkSearchBar *search_bar;
+  GtkSearchEntry *search_entry;
+  GtkRevealer *hidden_banner;
+  GtkLabel *hidden_banner_label;
+  GtkStack *stack;
+  GtkSpinner *spinner;
+  AdwStatusPage *free_page;
+  AdwStatusPage *error_page;
+  GtkColumnView *column_view;
+  GtkColumnViewColumn *port_column;
+  GtkColumnViewColumn *protocol_column;
+  GtkColumnViewColumn *address_column;
+  GtkColumnViewColumn *exposure_column;
+  GtkColumnViewColumn *process_column;
+  GtkColumnViewColumn *pid_column;
+  GtkColumnViewColumn *user_column;
+  GtkColumnViewColumn *service_column;
+  GtkSingleSelection *selection;
+  GtkSortListModel *sort_model;
+  GtkFilterListModel *filter_model;
+  GtkCustomFilter *filter;
+  PsSocketList *socket_list;
+  PsDetailPane *detail_pane;
+
+  GSettings *settings;
+  PsMonitor *monitor;
+  PsEndProcessPins *pins;
+  GdkSurface *surface;
+  gulong surface_state_handler;
+
+  /* Filter state, cached from settings and the search entry. */
+  char *query;               /* lower-case, NULL when empty */
+  int query_port;            /* the query as a port number, or -1 */
+  gboolean show_tcp;
+  gboolean show_udp;
+  gboolean show_ipv4;
+  gboolean show_ipv6;
+  gboolean only_exposed;
+  gboolean only_mine;
+  guint32 uid;
+
+  int pending_select_port;   /* select this port's row once it is listed, or -1 */
+  gboolean have_snapshot;
+  gboolean failure_reported;
+  gboolean refreshed_once;
+};
+
+G_DEFINE_FINAL_TYPE (PsWindow, ps_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static const char * const filter_keys[] = {
+  "filter-tcp", "filter-udp", "filter-ipv4", "filter-ipv6", "filter-exposed", "filter-mine",
+};
+
+PsWindow *
+ps_window_new (GtkApplication *application)
+{
+  g_return_val_if_fail (application == NULL || GTK_IS_APPLICATION (application), NULL);
+
+  return g_object_new (PS_TYPE_WINDOW, "application", application, NULL);
+}
+
+PsMonitor *
+ps_window_get_monitor (PsWindow *self)
+{
+  g_return_val_if_fail (PS_IS_WINDOW (self), NULL);
+  return self->monitor;
+}
+
+PsSocketList *
+ps_window_get_socket_list (PsWindow *self)
+{
+  g_return_val_if_fail (PS_IS_WINDOW (self), NULL);
+  return self->socket_list;
+}
+
+/* Filtering. */
+
+static gboolean
+filter_func (gpointer object,
+             gpointer user_data)
+{
+  PsWindow *self = user_data;
+  PsSocketItem *item = object;
+  const PsSocket *socket = ps_socket_item_get_socket (item);
+  const char *haystack;
+
+  if (socket == NULL)
+    return FALSE;
+  if (socket->protocol == PS_PROTOCOL_TCP && !self->show_tcp)
+    return FALSE;
+  if (socket->protocol == PS_PROTOCOL_UDP && !self->show_udp)
+    return FALSE;
+  if (socket->family == AF_INET && !self->show_ipv4)
+    return FALSE;
+  if (socket->family == AF_INET6 && !self->show_ipv6)
+    return FALSE;
+  if (self->only_exposed && ps_socket_get_exposure (socket) == PS_EXPOSURE_THIS_COMPUTER)
+    return FALSE;
+  if (self->only_mine && socket->uid != self->uid)
+    return FALSE;
+
+  /* A number is a port: "80" must not match 8080. */
+  if (self->query_port >= 0)
+    return socket->port == (guint) self->query_port;
+  if (self->query == NULL)
+    return TRUE;
+
+  haystack = ps_socket_item_get_search_text (item);
+  return haystack != NULL && strstr (haystack, self->query) != NULL;
+}
+
+static gboolean
+list_has_port (PsWindow *self,
+               guint     port)
+{
+  GListModel *model = G_LIST_MODEL (self->socket_list);
+  guint n = g_list_model_get_n_items (model);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(PsSocketItem) item = g_list_model_get_item (model, i);
+
+      if (ps_socket_item_get_port (item) == port)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+show_free_page (PsWindow *self,
+                guint     port)
+{
+  g_autofree char *title = g_strdup_printf (_("Port %u is free"), port);
+  g_autofree char *range = ps_port_range_describe (port);
+  g_autofree char *ephemeral = ps_ephemeral_describe (port);
+  g_autoptr(GString) text = g_string_new (_("No program on this computer uses it right now."));
+  g_autofree char *markup = NULL;
+  guint low = 0;
+  guint high = 0;
+
+  if (range != NULL)
+    g_string_append_printf (text, "\n\n%s", range);
+  if (ephemeral != NULL)
+    {
+      g_string_append_printf (text, "\n\n%s", ephemeral);
+    }
+  else
+    {
+      ps_ephemeral_range (&low, &high);
+      g_string_append (text, "\n\n");
+      g_string_append_printf (text,
+                              _("It lies outside this computer’s range of temporary ports (%u–%u), "
+                                "so the system will not hand it out on its own."),
+                              low, high);
+    }
+
+  /* The description of a status page is markup at libadwaita 1.2. */
+  markup = g_markup_escape_text (text->str, -1);
+  adw_status_page_set_title (self->free_page, title);
+  adw_status_page_set_description (self->free_page, markup);
+  gtk_stack_set_visible_child_name (self->stack, "free");
+}
+
+static void
+update_state (PsWindow *self)
+{
+  guint n_shown;
+
+  if (!self->have_snapshot)
+    {
+      gtk_stack_set_visible_child_name (self->stack,
+                                        self->failure_reported ? "error" : "loading");
+      gtk_spinner_set_spinning (self->spinner, !self->failure_reported);
+      return;
+    }
+
+  gtk_spinner_set_spinning (self->spinner, FALSE);
+  n_shown = g_list_model_get_n_items (G_LIST_MODEL (self->filter_model));
+  if (n_shown > 0)
+    gtk_stack_set_visible_child_name (self->stack, "list");
+  else if (self->query_port >= 0 && !list_has_port (self, self->query_port))
+    show_free_page (self, self->query_port);
+  else if (g_list_model_get_n_items (G_LIST_MODEL (self->socket_list)) == 0)
+    gtk_stack_set_visible_child_name (self->stack, "empty");
+  else
+    gtk_stack_set_visible_child_name (self->stack, "no-results");
+}
+
+static void
+select_pending (PsWindow *self)
+{
+  GListModel *model = G_LIST_MODEL (self->selection);
+  guint n;
+
+  if (self->pending_select_port < 0)
+    return;
+
+  n = g_list_model_get_n_items (model);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(PsSocketItem) item = g_list_model_get_item (model, i);
+
+      if (ps_socket_item_get_port (item) == (guint) self->pending_select_port)
+        {
+          self->pending_select_port = -1;
+          gtk_single_selection_set_selected (self->selection, i);
+          return;
+        }
+    }
+}
+
+static void
+read_filters (PsWindow *self)
+{
+  self->show_tcp = g_settings_get_boolean (self->settings, "filter-tcp");
+  self->show_udp = g_settings_get_boolean (self->settings, "filter-udp");
+  self->show_ipv4 = g_settings_get_boolean (self->settings, "filter-ipv4");
+  self->show_ipv6 = g_settings_get_boolean (self->settings, "filter-ipv6");
+  self->only_exposed = g_settings_get_boolean (self->settings, "filter-exposed");
+  self->only_mine = g_settings_get_boolean (self->settings, "filter-mine");
+}
+
+static gboolean
+filters_active (PsWindow *self)
+{
+  return !self->show_tcp || !self->show_udp || !self->show_ipv4 || !self->show_ipv6 ||
+         self->only_exposed || self->only_mine;
+}
+
+static void
+on_settings_changed (PsWindow   *self,
+                     const char *key)
+{
+  if (!g_str_has_prefix (key, "filter-"))
+    return;
+
+  read_filters (self);
+  if (filters_active (self))
+    gtk_widget_add_css_class (GTK_WIDGET (self->filter_button), "ps-filtering");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->filter_button), "ps-filtering");
+  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  update_state (self);
+}
+
+static void
+on_search_changed (PsWindow *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+  g_autofree char *stripped = g_strstrip (g_strdup (text));
+  guint port;
+
+  g_clear_pointer (&self->query, g_free);
+  self->query_port = -1;
+  if (*stripped != '\0')
+    self->query = g_utf8_casefold (stripped, -1);
+  if (self->query != NULL && ps_cli_parse_port (self->query, &port))
+    self->query_port = (int) port;
+
+  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  update_state (self);
+}
+
+void
+ps_window_set_search (PsWindow   *self,
+                      const char *text)
+{
+  g_return_if_fail (PS_IS_WINDOW (self));
+
+  gtk_search_bar_set_search_mode (self->search_bar, text != NULL && *text != '\0');
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), text != NULL ? text : "");
+  /* Apply at once rather than after the entry's search delay. */
+  on_search_changed (self);
+}
+
+void
+ps_window_search_port (PsWindow *self,
+                       guint     port)
+{
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (PS_IS_WINDOW (self));
+  g_return_if_fail (port <= 65535);
+
+  text = g_strdup_printf ("%u", port);
+  self->pending_select_port = (int) port;
+  ps_window_set_search (self, text);
+  select_pending (self);
+}
+
+/* Live updates. */
+
+static void
+update_subtitle (PsWindow *self)
+{
+  PsBackend *backend = ps_monitor_get_backend (self->monitor);
+  PsSnapshot *snapshot = ps_socket_list_get_snapshot (self->socket_list);
+  guint n_hidden = snapshot != NULL ? ps_snapshot_get_n_hidden (snapshot) : 0;
+  gboolean everything = backend != NULL && ps_backend_get_kind (backend) != PS_BACKEND_KIND_LOCAL;
+
+  if (!everything)
+    everything = (n_hidden == 0 && self->have_snapshot);
+
+  adw_window_title_set_subtitle (self->window_title,
+                                 everything ? _("All processes") : _("Your processes"));
+
+  if (n_hidden > 0)
+    {
+      g_autofree char *text =
+        g_strdup_printf (ngettext ("%u port belongs to a program of another user. Portscope shows it, "
+                                   "but cannot see which program holds it or end it.",
+                                   "%u ports belong to programs of other users. Portscope shows them, "
+                                   "but cannot see which programs hold them or end them.",
+                                   n_hidden),
+                         n_hidden);
+
+      gtk_label_set_text (self->hidden_banner_label, text);
+    }
+  gtk_revealer_set_reveal_child (self->hidden_banner, n_hidden > 0);
+}
+
+static void
+on_monitor_updated (PsWindow   *self,
+                    PsSnapshot *snapshot)
+{
+  PsSnapshot *old = ps_socket_list_get_snapshot (self->socket_list);
+  gboolean changed_in_place = FALSE;
+
+  /* Insertions and removals reach the filter and sort models as
+   * items-changed; rows updated in place must be re-filtered and re-sorted,
+   * but only when some did change (20,000 rows are not re-sorted for nothing). */
+  if (old != NULL)
+    {
+      g_autoptr(PsSnapshotDiff) diff = ps_snapshot_diff (old, snapshot);
+
+      changed_in_place = diff->changed_old->len > 0;
+    }
+
+  ps_socket_list_apply (self->socket_list, snapshot);
+  if (changed_in_place)
+    {
+      gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+      gtk_sorter_changed (gtk_column_view_get_sorter (self->column_view), GTK_SORTER_CHANGE_DIFFERENT);
+    }
+
+  self->have_snapshot = TRUE;
+  self->failure_reported = FALSE;
+  update_subtitle (self);
+  update_state (self);
+  select_pending (self);
+}
+
+static void
+on_monitor_failed (PsWindow     *self,
+                   const GError *error)
+{
+  if (self->failure_reported)
+    return;
+  self->failure_reported = TRUE;
+
+  if (!self->have_snapshot)
+    {
+      g_autofree char *markup = g_markup_escape_text (error->message, -1);
+
+      adw_status_page_set_description (self->error_page, markup);
+      update_state (self);
+    }
+  else
+    {
+      g_autofree char *text = g_strdup_printf (_("Cannot refresh the list of ports: %s"), error->message);
+      /* A toast's title is markup. */
+      g_autofree char *markup = g_markup_escape_text (text, -1);
+
+      g_debug ("Scan failed: %s", error->message);
+      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (markup));
+    }
+}
+
+static void
+on_items_changed (PsWindow *self)
+{
+  update_state (self);
+}
+
+static void
+on_selection_changed (PsWindow *self)
+{
+  PsSocketItem *item = gtk_single_selection_get_selected_item (self->selection);
+
+  ps_detail_pane_set_item (self->detail_pane, item);
+  g_clear_pointer (&self->pins, ps_end_process_pins_free);
+  if (item != NULL)
+    self->pins = ps_end_process_pin (item);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "window.end-process", item != NULL);
+
+  if (item != NULL && adw_leaflet_get_folded (self->leaflet))
+    adw_leaflet_set_visible_child (self->leaflet, self->detail_page);
+}
+
+/* The monitor runs only while the window can be seen. */
+
+static void
+update_active (PsWindow *self)
+{
+  gboolean visible = gtk_widget_get_mapped (GTK_WIDGET (self));
+
+  if (self->surface != NULL &&
+      (gdk_toplevel_get_state (GDK_TOPLEVEL (self->surface)) & GDK_TOPLEVEL_STATE_MINIMIZED) != 0)
+    visible = FALSE;
+
+  if (self->monitor == NULL)
+    return;
+  ps_monitor_set_active (self->monitor, visible);
+  if (visible && !self->refreshed_once)
+    {
+      self->refreshed_once = TRUE;
+      ps_monitor_refresh (self->monitor, FALSE);
+    }
+}
+
+static void
+ps_window_realize (GtkWidget *widget)
+{
+  PsWindow *self = PS_WINDOW (widget);
+
+  GTK_WIDGET_CLASS (ps_window_parent_class)->realize (widget);
+
+  self->surface = gtk_native_get_surface (GTK_NATIVE (self));
+  if (self->surface != NULL)
+    self->surface_state_handler =
+      g_signal_connect_object (self->surface, "notify::state",
+                               G_CALLBACK (update_active), self, G_CONNECT_SWAPPED);
+}
+
+static void
+ps_window_unrealize (GtkWidget *widget)
+{
+  PsWindow *self = PS_WINDOW (widget);
+
+  if (self->surface != NULL)
+    g_clear_signal_handler (&self->surface_state_handler, self->surface);
+  self->surface = NULL;
+
+  GTK_WIDGET_CLASS (ps_window_parent_class)->unrealize (widget);
+}
+
+static void
+ps_window_map (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (ps_window_parent_class)->map (widget);
+  update_active (PS_WINDOW (widget));
+}
+
+static void
+ps_window_unmap (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (ps_window_parent_class)->unmap (widget);
+  update_active (PS_WINDOW (widget));
+}
+
+static gboolean
+ps_window_close_request (GtkWindow *window)
+{
+  PsWindow *self = PS_WINDOW (window);
+  int width = 0;
+  int height = 0;
+
+  gtk_window_get_default_size (window, &width, &height);
+  g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+  if (width >= 360 && height >= 294)
+    {
+      g_settings_set_int (self->settings, "window-width", width);
+      g_settings_set_int (self->settings, "window-height", height);
+    }
+
+  return GTK_WINDOW_CLASS (ps_window_parent_class)->close_request (window);
+}
+
+/* Actions. */
+
+static void
+refresh_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  PsWindow *self = PS_WINDOW (widget);
+
+  ps_monitor_refresh (self->monitor, TRUE);
+}
+
+static void
+search_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  PsWindow *self = PS_WINDOW (widget);
+
+  gtk_search_bar_set_search_mode (self->search_bar, TRUE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+static void
+back_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  PsWindow *self = PS_WINDOW (widget);
+
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
+static void
+end_process_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  PsWindow *self = PS_WINDOW (widget);
+  PsSocketItem *item = gtk_single_selection_get_selected_item (self->selection);
+
+  if (item == NULL)
+    return;
+  ps_end_process_run (GTK_WINDOW (self), self->toast_overlay, self->monitor, item, self->pins);
+}
+
+static void
+toast_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  PsWindow *self = PS_WINDOW (widget);
+  g_autofree char *markup = g_markup_escape_text (g_variant_get_string (parameter, NULL), -1);
+  AdwToast *toast = adw_toast_new (markup);
+
+  adw_toast_set_timeout (toast, 2);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+/* Sorting. */
+
+static GtkColumnViewColumn *
+column_for_key (PsWindow   *self,
+                const char *key)
+{
+  const struct { const char *key; GtkColumnViewColumn *column; } columns[] = {
+    { "port", self->port_column },
+    { "protocol", self->protocol_column },
+    { "address", self->address_column },
+    { "exposure", self->exposure_column },
+    { "process", self->process_column },
+    { "pid", self->pid_column },
+    { "user", self->user_column },
+    { "service", self->service_column },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
+    if (g_strcmp0 (columns[i].key, key) == 0)
+      return columns[i].column;
+  return self->port_column;
+}
+
+static void
+restore_sort (PsWindow *self)
+{
+  g_autofree char *key = g_settings_get_string (self->settings, "sort-column");
+  gboolean descending = g_settings_get_boolean (self->settings, "sort-descending");
+
+  gtk_column_view_sort_by_column (self->column_view, column_for_key (self, key),
+                                  descending ? GTK_SORT_DESCENDING : GTK_SORT_ASCENDING);
+}
+
+/* GObject. */
+
+static void
+ps_window_dispose (GObject *object)
+{
+  PsWindow *self = PS_WINDOW (object);
+
+  if (self->monitor != NULL)
+    ps_monitor_set_active (self->monitor, FALSE);
+  g_clear_object (&self->monitor);
+  g_clear_pointer (&self->pins, ps_end_process_pins_free);
+  gtk_widget_dispose_template (GTK_WIDGET (self), PS_TYPE_WINDOW);
+
+  G_OBJECT_CLASS (ps_window_parent_class)->dispose (object);
+}
+
+static void
+ps_window_finalize (GObject *object)
+{
+  PsWindow *self = PS_WINDOW (object);
+
+  g_clear_object (&self->settings);
+  g_free (self->query);
+
+  G_OBJECT_CLASS (ps_window_parent_class)->finalize (object);
+}
+
+static void
+ps_window_class_init (PsWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  ps_ui_ensure_types ();
+
+  object_class->dispose = ps_window_dispose;
+  object_class->finalize = ps_window_finalize;
+  widget_class->realize = ps_window_realize;
+  widget_class->unrealize = ps_window_unrealize;
+  widget_class->map = ps_window_map;
+  widget_class->unmap = ps_window_unmap;
+  window_class->close_request = ps_window_close_request;
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/ps-window.ui");
+
+#define BIND(name) gtk_widget_class_bind_template_child (widget_class, PsWindow, name)
+  BIND (toast_overlay);
+  BIND (leaflet);
+  BIND (list_page);
+  BIND (detail_page);
+  BIND (window_title);
+  BIND (search_button);
+  BIND (filter_button);
+  BIND (search_bar);
+  BIND (search_entry);
+  BIND (hidden_banner);
+  BIND (hidden_banner_label);
+  BIND (stack);
+  BIND (spinner);
+  BIND (free_page);
+  BIND (error_page);
+  BIND (column_view);
+  BIND (port_column);
+  BIND (protocol_column);
+  BIND (address_column);
+  BIND (exposure_column);
+  BIND (process_column);
+  BIND (pid_column);
+  BIND (user_column);
+  BIND (service_column);
+  BIND (selection);
+  BIND (sort_model);
+  BIND (filter_model);
+  BIND (filter);
+  BIND (socket_list);
+  BIND (detail_pane);
+#undef BIND
+
+  gtk_widget_class_install_action (widget_class, "window.refresh", NULL, refresh_action);
+  gtk_widget_class_install_action (widget_class, "window.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "window.back", NULL, back_action);
+  gtk_widget_class_install_action (widget_class, "window.end-process", NULL, end_process_action);
+  gtk_widget_class_install_action (widget_class, "window.toast", "s", toast_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "window.refresh", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "window.refresh", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "window.search", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "window.end-process", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Delete, 0, "window.end-process", NULL);
+}
+
+static void
+ps_window_init (PsWindow *self)
+{
+  g_autoptr(PsBackend) backend = NULL;
+
+  self->query_port = -1;
+  self->pending_select_port = -1;
+  self->uid = (guint32) getuid ();
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+#if DEVELOPMENT
+  gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
+#endif
+
+  self->settings = g_settings_new (BASE_APP_ID);
+  read_filters (self);
+  for (guint i = 0; i < G_N_ELEMENTS (filter_keys); i++)
+    {
+      g_autoptr(GAction) action = g_settings_create_action (self->settings, filter_keys[i]);
+
+      g_action_map_add_action (G_ACTION_MAP (self), action);
+    }
+  g_signal_connect_object (self->settings, "changed",
+                           G_CALLBACK (on_settings_changed), self, G_CONNECT_SWAPPED);
+  on_settings_changed (self, "filter-tcp");
+
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+
+  /* The list pipeline is declared in the .ui; the code adds the filter
+   * function and the column view's sorter. */
+  gtk_custom_filter_set_filter_func (self->filter, filter_func, self, NULL);
+  gtk_sort_list_model_set_sorter (self->sort_model, gtk_column_view_get_sorter (self->column_view));
+  restore_sort (self);
+
+  gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
+  gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self));
+  g_signal_connect_object (self->search_entry, "search-changed",
+                           G_CALLBACK (on_search_changed), self, G_CONNECT_SWAPPED);
+
+  g_signal_connect_object (self->filter_model, "items-changed",
+                           G_CALLBACK (on_items_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->selection, "notify::selected-item",
+                           G_CALLBACK (on_selection_changed), self, G_CONNECT_SWAPPED);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "window.end-process", FALSE);
+
+  backend = ps_backend_new_default ();
+  self->monitor = ps_monitor_new (backend);
+  ps_monitor_set_active (self->monitor, FALSE);
+  g_settings_bind (self->settings, "refresh-interval", self->monitor, "interval", G_SETTINGS_BIND_GET);
+  g_settings_bind (self->settings, "show-connections", self->monitor, "connections", G_SETTINGS_BIND_GET);
+  g_signal_connect_object (self->monitor, "updated",
+                           G_CALLBACK (on_monitor_updated), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->monitor, "failed",
+                           G_CALLBACK (on_monitor_failed), self, G_CONNECT_SWAPPED);
+
+  update_subtitle (self);
+  update_state (self);
+}
