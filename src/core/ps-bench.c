@@ -1,0 +1,400 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "ps-bench.h"
+#include "ps-scanner.h"
+#include "ps-snapshot.h"
+
+#define DEFAULT_COLD 5
+#define DEFAULT_STEADY 30
+#define DEFAULT_INTERVAL_MS 1000
+#define MAX_COUNT 100000
+
+typedef struct
+{
+  guint cold;
+  guint steady;
+  guint churn_seconds;
+  guint interval_ms;
+} BenchSpec;
+
+/* Durations of one kind of scan, and the scanner's counters summed over it. */
+typedef struct
+{
+  GArray *total;       /* gint64 µs per scan */
+  GArray *dump;
+  GArray *owners;
+  GArray *facts;
+  guint64 full_walks;
+  guint64 partial_walks;
+  guint64 added;
+  guint64 removed;
+  guint64 changed;
+  guint n_sockets;
+  guint pids_denied;
+} Series;
+
+static void
+series_init (Series *s)
+{
+  memset (s, 0, sizeof *s);
+  s->total = g_array_new (FALSE, FALSE, sizeof (gint64));
+  s->dump = g_array_new (FALSE, FALSE, sizeof (gint64));
+  s->owners = g_array_new (FALSE, FALSE, sizeof (gint64));
+  s->facts = g_array_new (FALSE, FALSE, sizeof (gint64));
+}
+
+static void
+series_clear (Series *s)
+{
+  g_clear_pointer (&s->total, g_array_unref);
+  g_clear_pointer (&s->dump, g_array_unref);
+  g_clear_pointer (&s->owners, g_array_unref);
+  g_clear_pointer (&s->facts, g_array_unref);
+}
+
+static void
+series_add (Series            *s,
+            gint64             total_usec,
+            const PsScanStats *stats)
+{
+  g_array_append_val (s->total, total_usec);
+  g_array_append_val (s->dump, stats->dump_usec);
+  g_array_append_val (s->owners, stats->owners_usec);
+  g_array_append_val (s->facts, stats->facts_usec);
+  s->full_walks += stats->full_walks;
+  s->partial_walks += stats->partial_walks;
+  s->n_sockets = stats->n_sockets;
+  s->pids_denied = stats->pids_denied;
+}
+
+static void
+series_add_diff (Series           *s,
+                 const PsSnapshot *old,
+                 const PsSnapshot *new_)
+{
+  g_autoptr(PsSnapshotDiff) diff = ps_snapshot_diff (old, new_);
+
+  s->added += diff->added->len;
+  s->removed += diff->removed->len;
+  s->changed += diff->changed_new->len;
+}
+
+static int
+compare_gint64 (gconstpointer a,
+                gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a;
+  gint64 y = *(const gint64 *) b;
+
+  return (x > y) - (x < y);
+}
+
+/* The Q-quantile (0..1, nearest rank) of VALUES in milliseconds; sorts VALUES. */
+static double
+quantile_ms (GArray *values,
+             double  q)
+{
+  guint rank;
+
+  if (values->len == 0)
+    return 0.0;
+  g_array_sort (values, compare_gint64);
+  rank = (guint) (q * (values->len - 1) + 0.5);
+  return g_array_index (values, gint64, MIN (rank, values->len - 1)) / 1000.0;
+}
+
+static void
+print_series (GString    *out,
+              const char *name,
+              Series     *s,
+              gboolean    with_diff)
+{
+  guint n = s->total->len;
+
+  g_string_append_printf (out, "  \"%s\": {\n", name);
+  g_string_append_printf (out, "    \"runs\": %u,\n", n);
+  g_string_append_printf (out, "    \"sockets\": %u,\n", s->n_sockets);
+  g_string_append_printf (out, "    \"median_ms\": %.3f,\n", quantile_ms (s->total, 0.5));
+  g_string_append_printf (out, "    \"min_ms\": %.3f,\n", quantile_ms (s->total, 0.0));
+  g_string_append_printf (out, "    \"p95_ms\": %.3f,\n", quantile_ms (s->total, 0.95));
+  g_string_append_printf (out, "    \"max_ms\": %.3f,\n", quantile_ms (s->total, 1.0));
+  g_string_append_printf (out, "    \"dump_median_ms\": %.3f,\n", quantile_ms (s->dump, 0.5));
+  g_string_append_printf (out, "    \"owners_median_ms\": %.3f,\n", quantile_ms (s->owners, 0.5));
+  g_string_append_printf (out, "    \"facts_median_ms\": %.3f,\n", quantile_ms (s->facts, 0.5));
+  g_string_append_printf (out, "    \"full_walks\": %" G_GUINT64_FORMAT ",\n", s->full_walks);
+  g_string_append_printf (out, "    \"partial_walks\": %" G_GUINT64_FORMAT ",\n", s->partial_walks);
+  g_string_append_printf (out, "    \"full_walks_per_refresh\": %.3f,\n",
+                          n > 0 ? (double) s->full_walks / n : 0.0);
+  if (with_diff)
+    {
+      g_string_append_printf (out, "    \"added\": %" G_GUINT64_FORMAT ",\n", s->added);
+      g_string_append_printf (out, "    \"removed\": %" G_GUINT64_FORMAT ",\n", s->removed);
+      g_string_append_printf (out, "    \"changed\": %" G_GUINT64_FORMAT ",\n", s->changed);
+    }
+  g_string_append_printf (out, "    \"pids_denied\": %u\n", s->pids_denied);
+  g_string_append (out, "  }");
+}
+
+static gboolean
+parse_count (const char *text,
+             guint       min,
+             guint      *value)
+{
+  guint64 v;
+
+  if (!g_ascii_string_to_unsigned (text, 10, min, MAX_COUNT, &v, NULL))
+    return FALSE;
+  *value = (guint) v;
+  return TRUE;
+}
+
+static gboolean
+parse_spec (const char *text,
+            BenchSpec  *spec)
+{
+  g_auto(GStrv) items = NULL;
+  gboolean any_kind = FALSE;
+
+  spec->cold = 0;
+  spec->steady = 0;
+  spec->churn_seconds = 0;
+  spec->interval_ms = DEFAULT_INTERVAL_MS;
+
+  items = g_strsplit (text != NULL ? text : "", ",", -1);
+  for (guint i = 0; items[i] != NULL; i++)
+    {
+      const char *item = items[i];
+      const char *eq = strchr (item, '=');
+      g_autofree char *key = eq != NULL ? g_strndup (item, eq - item) : g_strdup (item);
+      const char *value = eq != NULL ? eq + 1 : NULL;
+
+      if (*item == '\0' && items[1] == NULL)
+        break;
+      if (strcmp (key, "all") == 0 && value == NULL)
+        {
+          spec->cold = DEFAULT_COLD;
+          spec->steady = DEFAULT_STEADY;
+          any_kind = TRUE;
+        }
+      else if (strcmp (key, "cold") == 0)
+        {
+          spec->cold = DEFAULT_COLD;
+          if (value != NULL && !parse_count (value, 1, &spec->cold))
+            return FALSE;
+          any_kind = TRUE;
+        }
+      else if (strcmp (key, "steady") == 0)
+        {
+          spec->steady = DEFAULT_STEADY;
+          if (value != NULL && !parse_count (value, 1, &spec->steady))
+            return FALSE;
+          any_kind = TRUE;
+        }
+      else if (strcmp (key, "churn") == 0)
+        {
+          if (value == NULL || !parse_count (value, 1, &spec->churn_seconds))
+            return FALSE;
+          any_kind = TRUE;
+        }
+      else if (strcmp (key, "interval") == 0)
+        {
+          if (value == NULL || !parse_count (value, 10, &spec->interval_ms))
+            return FALSE;
+        }
+      else
+        return FALSE;
+    }
+
+  if (!any_kind)
+    {
+      spec->cold = DEFAULT_COLD;
+      spec->steady = DEFAULT_STEADY;
+    }
+  return TRUE;
+}
+
+/* One scan, timed from the outside.  Returns the snapshot or NULL. */
+static PsSnapshot *
+timed_scan (PsScanner   *scanner,
+            PsScanFlags  flags,
+            Series      *series,
+            GError     **error)
+{
+  PsScanStats stats = { 0 };
+  PsSnapshot *snapshot;
+  gint64 t0 = g_get_monotonic_time ();
+
+  snapshot = ps_scanner_scan (scanner, flags, &stats, error);
+  if (snapshot != NULL && series != NULL)
+    series_add (series, g_get_monotonic_time () - t0, &stats);
+  return snapshot;
+}
+
+static gboolean
+run_cold (guint    runs,
+          Series  *cold,
+          Series  *dump_only,
+          GError **error)
+{
+  for (guint i = 0; i < runs; i++)
+    {
+      g_autoptr(PsScanner) scanner = ps_scanner_new ();
+      g_autoptr(PsScanner) dump_scanner = ps_scanner_new ();
+      g_autoptr(PsSnapshot) snapshot = NULL;
+      g_autoptr(PsSnapshot) dump = NULL;
+
+      snapshot = timed_scan (scanner, PS_SCAN_DEFAULT, cold, error);
+      if (snapshot == NULL)
+        return FALSE;
+      /* The fast first paint: sockets from the dump, no owners. */
+      dump = timed_scan (dump_scanner, PS_SCAN_NO_OWNERS, dump_only, error);
+      if (dump == NULL)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+run_steady (guint    runs,
+            Series  *steady,
+            GArray  *diff_usec,
+            GError **error)
+{
+  g_autoptr(PsScanner) scanner = ps_scanner_new ();
+  g_autoptr(PsSnapshot) previous = NULL;
+
+  /* The first scan walks /proc: not counted. */
+  previous = timed_scan (scanner, PS_SCAN_DEFAULT, NULL, error);
+  if (previous == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < runs; i++)
+    {
+      g_autoptr(PsSnapshot) snapshot = timed_scan (scanner, PS_SCAN_DEFAULT, steady, error);
+      gint64 t0;
+
+      if (snapshot == NULL)
+        return FALSE;
+      t0 = g_get_monotonic_time ();
+      series_add_diff (steady, previous, snapshot);
+      t0 = g_get_monotonic_time () - t0;
+      g_array_append_val (diff_usec, t0);
+      g_clear_pointer (&previous, ps_snapshot_unref);
+      previous = g_steal_pointer (&snapshot);
+    }
+  return TRUE;
+}
+
+static gboolean
+run_churn (guint    seconds,
+           guint    interval_ms,
+           Series  *churn,
+           GError **error)
+{
+  g_autoptr(PsScanner) scanner = ps_scanner_new ();
+  g_autoptr(PsSnapshot) previous = NULL;
+  gint64 start, next;
+
+  previous = timed_scan (scanner, PS_SCAN_DEFAULT, NULL, error);
+  if (previous == NULL)
+    return FALSE;
+
+  start = g_get_monotonic_time ();
+  next = start + (gint64) interval_ms * 1000;
+  while (next <= start + (gint64) seconds * G_USEC_PER_SEC)
+    {
+      g_autoptr(PsSnapshot) snapshot = NULL;
+      gint64 now = g_get_monotonic_time ();
+
+      if (now < next)
+        g_usleep (next - now);
+      next += (gint64) interval_ms * 1000;
+
+      snapshot = timed_scan (scanner, PS_SCAN_DEFAULT, churn, error);
+      if (snapshot == NULL)
+        return FALSE;
+      series_add_diff (churn, previous, snapshot);
+      g_clear_pointer (&previous, ps_snapshot_unref);
+      previous = g_steal_pointer (&snapshot);
+    }
+  return TRUE;
+}
+
+int
+ps_bench_main (const char *spec_text)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) out = g_string_new ("{\n");
+  g_autoptr(GArray) diff_usec = g_array_new (FALSE, FALSE, sizeof (gint64));
+  BenchSpec spec;
+  Series cold, dump_only, steady, churn;
+  gboolean ok = TRUE;
+  gboolean first = TRUE;
+
+  if (!parse_spec (spec_text, &spec))
+    {
+      g_printerr ("portscope: %s\n",
+                  _("--bench takes a list like cold=5,steady=30,churn=30,interval=1000"));
+      return 2;
+    }
+
+  series_init (&cold);
+  series_init (&dump_only);
+  series_init (&steady);
+  series_init (&churn);
+
+  if (ok && spec.cold > 0)
+    ok = run_cold (spec.cold, &cold, &dump_only, &error);
+  if (ok && spec.steady > 0)
+    ok = run_steady (spec.steady, &steady, diff_usec, &error);
+  if (ok && spec.churn_seconds > 0)
+    ok = run_churn (spec.churn_seconds, spec.interval_ms, &churn, &error);
+
+  if (ok)
+    {
+      if (spec.cold > 0)
+        {
+          print_series (out, "cold", &cold, FALSE);
+          g_string_append (out, ",\n");
+          print_series (out, "dump_only", &dump_only, FALSE);
+          first = FALSE;
+        }
+      if (spec.steady > 0)
+        {
+          if (!first)
+            g_string_append (out, ",\n");
+          print_series (out, "steady", &steady, TRUE);
+          g_string_append_printf (out, ",\n  \"steady_diff_median_ms\": %.3f",
+                                  quantile_ms (diff_usec, 0.5));
+          first = FALSE;
+        }
+      if (spec.churn_seconds > 0)
+        {
+          if (!first)
+            g_string_append (out, ",\n");
+          print_series (out, "churn", &churn, TRUE);
+          g_string_append_printf (out, ",\n  \"churn_interval_ms\": %u", spec.interval_ms);
+          first = FALSE;
+        }
+      g_string_append (out, "\n}\n");
+      fputs (out->str, stdout);
+      fflush (stdout);
+    }
+  else
+    {
+      g_printerr ("portscope: %s\n", error != NULL ? error->message : _("the scan failed"));
+    }
+
+  series_clear (&cold);
+  series_clear (&dump_only);
+  series_clear (&steady);
+  series_clear (&churn);
+  return ok ? 0 : 1;
+}
