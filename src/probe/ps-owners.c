@@ -10,6 +10,8 @@
 #include "config.h"
 
 #include <dirent.h>
+#include <pthread.h>
+#include <sched.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -420,7 +422,6 @@ out:
 typedef struct
 {
   PsOwnerTracker *tracker;
-  int full;
   int err;
 } WalkData;
 
@@ -560,14 +561,131 @@ open_proc (const PsOwnerTracker *tracker)
   return fd < 0 ? -errno : fd;
 }
 
+/* The full walk is split over a few threads: it is nearly all syscalls on
+ * independent /proc/PID/fd directories, so it scales with the cores.  The
+ * workers only read the table; their matches are applied afterwards. */
+#define WALK_MAX_THREADS 4
+#define WALK_MIN_PIDS_PER_THREAD 32
+#define WALK_CHUNK 8
+
+typedef struct
+{
+  OwnerEntry *entry;
+  int32_t pid;
+} WalkMatch;
+
+typedef struct
+{
+  const PsOwnerTracker *tracker;
+  int proc_fd;
+  const PidArray *pids;
+  size_t *next;             /* shared: next PID index to take */
+  uint8_t *dents;
+  WalkMatch *matches;
+  size_t n_matches;
+  size_t cap_matches;
+  PsOwnerStats stats;
+  int err;
+} WalkWorker;
+
+static int
+worker_found (void     *data,
+              int32_t   pid,
+              uint64_t  inode)
+{
+  WalkWorker *w = data;
+  OwnerEntry *entry = table_find (w->tracker->table, w->tracker->cap, inode);
+
+  if (entry == NULL)
+    return 0;
+  if (w->n_matches == w->cap_matches)
+    {
+      size_t new_cap = w->cap_matches ? w->cap_matches * 2 : 256;
+      WalkMatch *matches = realloc (w->matches, new_cap * sizeof (WalkMatch));
+
+      if (matches == NULL)
+        {
+          w->err = -ENOMEM;
+          return -ENOMEM;
+        }
+      w->matches = matches;
+      w->cap_matches = new_cap;
+    }
+  w->matches[w->n_matches].entry = entry;
+  w->matches[w->n_matches].pid = pid;
+  w->n_matches++;
+  return 0;
+}
+
+static void *
+worker_run (void *data)
+{
+  WalkWorker *w = data;
+
+  for (;;)
+    {
+      size_t start = __atomic_fetch_add (w->next, WALK_CHUNK, __ATOMIC_RELAXED);
+      size_t end, i;
+
+      if (start >= w->pids->len)
+        break;
+      end = start + WALK_CHUNK < w->pids->len ? start + WALK_CHUNK : w->pids->len;
+      for (i = start; i < end; i++)
+        {
+          int ret;
+
+          w->stats.pids_scanned++;
+          ret = scan_pid (w->dents, w->proc_fd, w->pids->items[i], worker_found, w,
+                          &w->stats.fds_scanned);
+          if (w->err < 0)
+            return NULL;
+          if (ret < 0)
+            count_errno (&w->stats, ret);
+        }
+    }
+  return NULL;
+}
+
+static size_t
+walk_thread_count (size_t n_pids)
+{
+  const char *env = getenv ("PORTSCOPE_WALK_THREADS");
+  cpu_set_t set;
+  long n = 1;
+
+  if (env != NULL && *env != '\0')
+    n = strtol (env, NULL, 10);
+  else if (sched_getaffinity (0, sizeof set, &set) == 0)
+    n = CPU_COUNT (&set);
+  if (n < 1)
+    n = 1;
+  if (n > WALK_MAX_THREADS)
+    n = WALK_MAX_THREADS;
+  while (n > 1 && n_pids / (size_t) n < WALK_MIN_PIDS_PER_THREAD)
+    n--;
+  return (size_t) n;
+}
+
+static int
+cmp_pid_value (const void *a,
+               const void *b)
+{
+  return cmp_pid (a, b);
+}
+
 static int
 full_walk (PsOwnerTracker *tracker,
            int             proc_fd,
            PidArray       *pids,
            PsOwnerStats   *stats)
 {
-  WalkData wd = { tracker, 1, 0 };
-  size_t i;
+  WalkWorker workers[WALK_MAX_THREADS];
+  pthread_t threads[WALK_MAX_THREADS];
+  size_t n_threads = walk_thread_count (pids->len);
+  size_t started = 1;
+  size_t next = 0;
+  size_t i, j;
+  int ret = 0;
 
   /* Forget every owner: the walk sees them all again. */
   for (i = 0; i < tracker->cap; i++)
@@ -582,12 +700,64 @@ full_walk (PsOwnerTracker *tracker,
       entry->state = OWNER_NEW;
     }
 
-  for (i = 0; i < pids->len; i++)
+  memset (workers, 0, sizeof workers);
+  for (i = 0; i < n_threads; i++)
     {
-      int ret = walk_pid (tracker, proc_fd, pids->items[i], &wd, stats);
-      if (ret < 0)
-        return ret;
+      workers[i].tracker = tracker;
+      workers[i].proc_fd = proc_fd;
+      workers[i].pids = pids;
+      workers[i].next = &next;
+      workers[i].dents = i == 0 ? tracker->dents : malloc (DENTS_BUF_SIZE);
+      if (workers[i].dents == NULL)
+        {
+          n_threads = i;
+          break;
+        }
     }
+
+  for (i = 1; i < n_threads; i++)
+    {
+      if (pthread_create (&threads[i], NULL, worker_run, &workers[i]) != 0)
+        break;
+      started++;
+    }
+  worker_run (&workers[0]);
+  for (i = 1; i < started; i++)
+    pthread_join (threads[i], NULL);
+
+  for (i = 0; i < n_threads; i++)
+    {
+      WalkWorker *w = &workers[i];
+
+      if (w->err < 0)
+        ret = w->err;
+      stats->pids_scanned += w->stats.pids_scanned;
+      stats->fds_scanned += w->stats.fds_scanned;
+      stats->pids_denied += w->stats.pids_denied;
+      stats->pids_vanished += w->stats.pids_vanished;
+      for (j = 0; j < w->n_matches && ret == 0; j++)
+        {
+          OwnerEntry *entry = w->matches[j].entry;
+
+          if (entry->state == OWNER_NEW)
+            {
+              entry->state = OWNER_RESOLVED;
+              tracker->pending--;
+            }
+          if (entry_add_pid (entry, w->matches[j].pid) < 0)
+            ret = -ENOMEM;
+        }
+      free (w->matches);
+      if (i > 0)
+        free (w->dents);
+    }
+  if (ret < 0)
+    return ret;
+
+  /* The threads interleave: sort owners so results do not depend on timing. */
+  for (i = 0; i < tracker->cap; i++)
+    if (tracker->table[i].n_pids > 1)
+      qsort (tracker->table[i].pids, tracker->table[i].n_pids, sizeof (int32_t), cmp_pid_value);
   return 0;
 }
 
@@ -603,7 +773,7 @@ partial_walk (PsOwnerTracker *tracker,
               const PidArray *vanished_owners,
               PsOwnerStats   *stats)
 {
-  WalkData wd = { tracker, 0, 0 };
+  WalkData wd = { tracker, 0 };
   size_t i;
   int ret;
 

@@ -220,8 +220,9 @@ rm_rf (const char *path)
 }
 
 static void
-test_fake_proc (void)
+test_fake_proc (gconstpointer data)
 {
+  const char *threads = data;
   g_autoptr(GError) error = NULL;
   g_autofree char *root = g_dir_make_tmp ("portscope-owners-XXXXXX", &error);
   g_autofree char *self = NULL;
@@ -232,14 +233,14 @@ test_fake_proc (void)
   size_t n;
 
   g_assert_no_error (error);
-  /* 100 and 101 share 999 (100 twice); 102 holds 1000; 103..160 hold
+  /* 100 and 101 share 999 (100 twice); 102 holds 1000; 103..260 hold
    * unrelated things; "self" and a file are not PIDs. */
   fake_fd (root, 100, 3, "socket:[999]");
   fake_fd (root, 100, 4, "socket:[999]");
   fake_fd (root, 100, 5, "/dev/null");
   fake_fd (root, 101, 0, "socket:[999]");
   fake_fd (root, 102, 7, "socket:[1000]");
-  for (int pid = 103; pid <= 160; pid++)
+  for (int pid = 103; pid <= 260; pid++)
     {
       fake_fd (root, pid, 0, "pipe:[5]");
       fake_fd (root, pid, 1, "socket:[123456]");
@@ -251,6 +252,9 @@ test_fake_proc (void)
     g_assert_true (g_file_set_contents (file, "1 1\n", -1, NULL));
   }
 
+  /* The full walk may split the PIDs over threads: same result either way. */
+  if (threads != NULL)
+    g_setenv ("PORTSCOPE_WALK_THREADS", threads, TRUE);
   tracker = ps_owner_tracker_new (root);
   g_assert_nonnull (tracker);
   add_inode (&sockets, 999);
@@ -258,13 +262,13 @@ test_fake_proc (void)
   add_inode (&sockets, 999);   /* listed twice: counted once */
   g_assert_cmpint (ps_owner_tracker_update (tracker, &sockets, 0, &stats), ==, 0);
   g_assert_cmpuint (stats.full_walks, ==, 1);
-  g_assert_cmpuint (stats.pids_scanned, ==, 61);
-  g_assert_cmpuint (stats.fds_scanned, ==, 5 + 58 * 2);
+  g_assert_cmpuint (stats.pids_scanned, ==, 161);
+  g_assert_cmpuint (stats.fds_scanned, ==, 5 + 158 * 2);
   g_assert_cmpuint (stats.unresolved, ==, 0);
   n = ps_owner_tracker_lookup (tracker, 999, &pids);
   g_assert_cmpuint (n, ==, 2);
-  g_assert_true (pids_contain (pids, n, 100));
-  g_assert_true (pids_contain (pids, n, 101));
+  g_assert_cmpint (pids[0], ==, 100);   /* sorted */
+  g_assert_cmpint (pids[1], ==, 101);
   n = ps_owner_tracker_lookup (tracker, 1000, &pids);
   g_assert_cmpuint (n, ==, 1);
   g_assert_cmpint (pids[0], ==, 102);
@@ -301,7 +305,7 @@ test_fake_proc (void)
   add_inode (&sockets, 4000);
   g_assert_cmpint (ps_owner_tracker_update (tracker, &sockets, 0, &stats), ==, 0);
   g_assert_cmpuint (stats.partial_walks, ==, 1);
-  g_assert_cmpuint (stats.pids_scanned, ==, 62);
+  g_assert_cmpuint (stats.pids_scanned, ==, 162);
   g_assert_cmpuint (stats.unresolved, ==, 1);
   g_assert_cmpint (ps_owner_tracker_update (tracker, &sockets, 0, &stats), ==, 0);
   g_assert_cmpuint (stats.partial_walks + stats.full_walks, ==, 0);
@@ -312,6 +316,18 @@ test_fake_proc (void)
   g_assert_cmpint (ps_owner_pid_holds_inode (root, 101, 1000), ==, 0);
   g_assert_cmpint (ps_owner_pid_holds_inode (root, 99, 1000), ==, -ESRCH);
 
+  /* A forced full walk finds everything again. */
+  g_assert_cmpint (ps_owner_tracker_update (tracker, &sockets, 1, &stats), ==, 0);
+  g_assert_cmpuint (stats.full_walks, ==, 1);
+  g_assert_cmpuint (stats.pids_scanned, ==, 162);
+  g_assert_cmpuint (stats.unresolved, ==, 1);
+  n = ps_owner_tracker_lookup (tracker, 3000, &pids);
+  g_assert_cmpuint (n, ==, 1);
+  g_assert_cmpint (pids[0], ==, 101);
+  g_assert_cmpuint (ps_owner_tracker_lookup (tracker, 2000, &pids), ==, 1);
+  g_assert_cmpuint (ps_owner_tracker_lookup (tracker, 1000, &pids), ==, 1);
+
+  g_unsetenv ("PORTSCOPE_WALK_THREADS");
   ps_probe_socket_array_clear (&sockets);
   ps_owner_tracker_free (tracker);
   rm_rf (root);
@@ -362,7 +378,9 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/probe/owners/real-processes", test_real_processes);
-  g_test_add_func ("/probe/owners/fake-proc", test_fake_proc);
+  g_test_add_data_func ("/probe/owners/fake-proc", NULL, test_fake_proc);
+  g_test_add_data_func ("/probe/owners/fake-proc-1-thread", "1", test_fake_proc);
+  g_test_add_data_func ("/probe/owners/fake-proc-4-threads", "4", test_fake_proc);
   g_test_add_func ("/probe/owners/parse-socket-link", test_parse_socket_link);
 
   return g_test_run ();
