@@ -256,6 +256,37 @@ ps_owner_tracker_lookup (const PsOwnerTracker *tracker,
   return entry->n_pids;
 }
 
+void
+ps_owner_tracker_forget_pid (PsOwnerTracker *tracker,
+                             int32_t         pid)
+{
+  size_t i;
+
+  if (tracker == NULL)
+    return;
+  for (i = 0; i < tracker->cap; i++)
+    {
+      OwnerEntry *entry = &tracker->table[i];
+      uint32_t j;
+
+      if (entry->inode == 0)
+        continue;
+      for (j = 0; j < entry->n_pids; j++)
+        if (entry->pids[j] == pid)
+          {
+            memmove (&entry->pids[j], &entry->pids[j + 1],
+                     (entry->n_pids - j - 1) * sizeof (int32_t));
+            entry->n_pids--;
+            break;
+          }
+      if (entry->n_pids == 0 && entry->state == OWNER_RESOLVED)
+        {
+          entry->state = OWNER_NEW;
+          tracker->pending++;
+        }
+    }
+}
+
 int
 ps_owner_parse_socket_link (const char *target,
                             size_t      len,

@@ -46,11 +46,21 @@ int ps_owner_tracker_update (PsOwnerTracker           *tracker,
 
 #define PS_OWNER_FULL_WALK_INTERVAL 300
 
+/* The full walk runs on up to 4 threads (one per CPU); PORTSCOPE_WALK_THREADS=N
+ * overrides the count (tests, benchmarks). */
+
 /* Looks up INODE.  Returns the number of owning PIDs and sets *PIDS to an array
- * owned by the tracker, valid until the next update.  0 when unknown. */
+ * owned by the tracker, valid until the next update or forget_pid.  0 when
+ * unknown.  After a full walk the PIDs are sorted. */
 size_t ps_owner_tracker_lookup (const PsOwnerTracker *tracker,
                                 uint64_t              inode,
                                 const int32_t       **pids);
+
+/* Tells the tracker that PID is gone (its /proc entry vanished): inodes lose
+ * it, and those left without any owner are looked for again at the next
+ * update (a daemon that forked and exited leaves its socket to the child). */
+void ps_owner_tracker_forget_pid (PsOwnerTracker *tracker,
+                                  int32_t         pid);
 
 /* Reads the socket inodes held by PID (for End Process re-checks).
  * Returns 1 if PID holds INODE, 0 if not, or -errno (-ESRCH when gone). */

@@ -311,6 +311,20 @@ test_fake_proc (gconstpointer data)
   g_assert_cmpuint (stats.partial_walks + stats.full_walks, ==, 0);
   g_assert_cmpuint (stats.pids_scanned, ==, 0);
 
+  /* 102 exits and leaves 1000 to its child 600: once told, the tracker
+   * looks for the socket again; other owners are untouched. */
+  fake_fd (root, 600, 3, "socket:[1000]");
+  ps_owner_tracker_forget_pid (tracker, 102);
+  ps_owner_tracker_forget_pid (tracker, 77777);   /* unknown: harmless */
+  g_assert_cmpuint (ps_owner_tracker_lookup (tracker, 1000, &pids), ==, 0);
+  g_assert_cmpint (ps_owner_tracker_update (tracker, &sockets, 0, &stats), ==, 0);
+  g_assert_cmpuint (stats.partial_walks, ==, 1);
+  g_assert_cmpuint (stats.pids_scanned, ==, 1);   /* 600 is a new PID */
+  n = ps_owner_tracker_lookup (tracker, 1000, &pids);
+  g_assert_cmpuint (n, ==, 1);
+  g_assert_cmpint (pids[0], ==, 600);
+  g_assert_cmpuint (ps_owner_tracker_lookup (tracker, 3000, &pids), ==, 1);
+
   /* The End Process re-check reads the same tree. */
   g_assert_cmpint (ps_owner_pid_holds_inode (root, 101, 3000), ==, 1);
   g_assert_cmpint (ps_owner_pid_holds_inode (root, 101, 1000), ==, 0);
@@ -319,13 +333,14 @@ test_fake_proc (gconstpointer data)
   /* A forced full walk finds everything again. */
   g_assert_cmpint (ps_owner_tracker_update (tracker, &sockets, 1, &stats), ==, 0);
   g_assert_cmpuint (stats.full_walks, ==, 1);
-  g_assert_cmpuint (stats.pids_scanned, ==, 162);
+  g_assert_cmpuint (stats.pids_scanned, ==, 163);
   g_assert_cmpuint (stats.unresolved, ==, 1);
   n = ps_owner_tracker_lookup (tracker, 3000, &pids);
   g_assert_cmpuint (n, ==, 1);
   g_assert_cmpint (pids[0], ==, 101);
   g_assert_cmpuint (ps_owner_tracker_lookup (tracker, 2000, &pids), ==, 1);
-  g_assert_cmpuint (ps_owner_tracker_lookup (tracker, 1000, &pids), ==, 1);
+  /* The fake 102 still holds 1000 beside 600: a full walk sees both. */
+  g_assert_cmpuint (ps_owner_tracker_lookup (tracker, 1000, &pids), ==, 2);
 
   g_unsetenv ("PORTSCOPE_WALK_THREADS");
   ps_probe_socket_array_clear (&sockets);
