@@ -16,6 +16,8 @@ enum
   PS_V6ONLY_YES = 1,
   PS_V6ONLY_UNKNOWN = 2, /* /proc/net fallback, or not an IPv6 socket */
 };
+/* Note: the kernel makes a socket bound to a specific IPv6 address (::1,
+ * fe80::…) v6-only whatever IPV6_V6ONLY says; only :: can be dual-stack. */
 
 /* Flags for the dump functions. */
 enum
@@ -69,20 +71,27 @@ typedef enum
 } PsProbeSource;
 
 /* Dumps sockets through NETLINK_SOCK_DIAG; falls back to /proc/net when netlink
- * is refused (EPERM, EACCES, EPROTONOSUPPORT, EAFNOSUPPORT...).  Appends to OUT
- * (caller owns it).  SOURCE (nullable) tells which was used.
+ * is refused (EPERM, EACCES, EPROTONOSUPPORT, EAFNOSUPPORT, ENOENT).  Appends to
+ * OUT (caller owns it; nothing is appended on error).  SOURCE (nullable) tells
+ * which was used.  Flags with neither IPV4 nor IPV6 mean both.
  * Environment: PORTSCOPE_PROC_ROOT (fallback root), PORTSCOPE_FORCE_PROCNET=1.
  * Returns 0 or -errno. */
 int ps_probe_dump_sockets (unsigned           flags,
                            PsProbeSocketArray *out,
                            PsProbeSource      *source);
 
-/* Netlink only.  Returns 0, or -errno (the array may hold a partial dump on
- * error: callers discard it). */
+/* Netlink only.  Every message is checked (length, sequence, port id); a dump
+ * the kernel marks interrupted (NLM_F_DUMP_INTR) is run once more, then fails
+ * with -EAGAIN; a datagram that cannot be read whole gives -EMSGSIZE, never a
+ * short list.  PORTSCOPE_NETLINK_RCVBUF=BYTES (tests) sets SO_RCVBUF.
+ * Returns 0, or -errno (the array may hold a partial dump on error: callers
+ * discard it). */
 int ps_netlink_dump (unsigned            flags,
                      PsProbeSocketArray *out);
 
-/* Parses /proc/net/{tcp,tcp6,udp,udp6} below PROC_ROOT (NULL = "/proc").
+/* Parses /proc/net/{tcp,tcp6,udp,udp6} below PROC_ROOT (NULL = "/proc", or
+ * $PORTSCOPE_PROC_ROOT when set), with the same state filters as the netlink
+ * dump.  A missing file is skipped (IPv6 disabled); none at all is -ENOENT.
  * Returns 0 or -errno; malformed lines are skipped and counted in *N_BAD
  * (nullable). */
 int ps_procnet_dump (const char         *proc_root,
