@@ -12,7 +12,13 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <glib.h>
@@ -286,6 +292,96 @@ test_small_rcvbuf (void)
   g_free (socks);
 }
 
+/* Refuses socket(AF_NETLINK, ...) with EPERM, as a sandbox might. */
+static int
+refuse_netlink (void)
+{
+  struct sock_filter filter[] = {
+    BPF_STMT (BPF_LD | BPF_W | BPF_ABS, offsetof (struct seccomp_data, nr)),
+    BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, __NR_socket, 0, 3),
+    BPF_STMT (BPF_LD | BPF_W | BPF_ABS, offsetof (struct seccomp_data, args[0])
+                                        + (G_BYTE_ORDER == G_BIG_ENDIAN ? 4 : 0)),
+    BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, AF_NETLINK, 0, 1),
+    BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (EPERM & SECCOMP_RET_DATA)),
+    BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+  };
+  struct sock_fprog prog = { .len = G_N_ELEMENTS (filter), .filter = filter };
+
+  if (prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+    return -errno;
+  if (prctl (PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) < 0)
+    return -errno;
+  return 0;
+}
+
+/* With netlink refused, the entry point falls back to /proc/net and finds
+ * the same sockets. */
+static void
+test_refused_falls_back (void)
+{
+  TestSocket socks[4];
+  size_t n = 0;
+  PsProbeSocketArray nl = { 0 };
+  pid_t child;
+  int status;
+
+  open_socket (&socks[n++], IPPROTO_TCP, AF_INET, "127.0.0.1", 0);
+  open_socket (&socks[n++], IPPROTO_UDP, AF_INET, "0.0.0.0", 0);
+  if (have_ipv6 ())
+    {
+      open_socket (&socks[n++], IPPROTO_TCP, AF_INET6, "::", 1);
+      open_socket (&socks[n++], IPPROTO_UDP, AF_INET6, "::1", 0);
+    }
+  g_assert_cmpint (ps_netlink_dump (PS_PROBE_DEFAULT, &nl), ==, 0);
+
+  child = fork ();
+  g_assert_cmpint (child, >=, 0);
+  if (child == 0)
+    {
+      PsProbeSocketArray fb = { 0 };
+      PsProbeSource source = PS_PROBE_SOURCE_NETLINK;
+
+      if (refuse_netlink () < 0)
+        _exit (77);
+      if (socket (AF_NETLINK, SOCK_RAW, NETLINK_SOCK_DIAG) >= 0 || errno != EPERM)
+        _exit (2);
+      if (ps_netlink_dump (PS_PROBE_DEFAULT, &fb) != -EPERM)
+        _exit (3);
+      ps_probe_socket_array_clear (&fb);
+      if (ps_probe_dump_sockets (PS_PROBE_DEFAULT, &fb, &source) != 0
+          || source != PS_PROBE_SOURCE_PROCNET)
+        _exit (4);
+      for (size_t i = 0; i < n; i++)
+        {
+          const PsProbeSocket *a = NULL, *b = NULL;
+
+          for (size_t k = 0; k < nl.len; k++)
+            if (nl.items[k].inode == socks[i].inode)
+              a = &nl.items[k];
+          for (size_t k = 0; k < fb.len; k++)
+            if (fb.items[k].inode == socks[i].inode)
+              b = &fb.items[k];
+          if (a == NULL || b == NULL)
+            _exit (5);
+          if (a->protocol != b->protocol || a->family != b->family
+              || a->local_port != b->local_port || a->uid != b->uid
+              || memcmp (a->local_addr, b->local_addr, 16) != 0)
+            _exit (6);
+        }
+      _exit (0);
+    }
+  g_assert_cmpint (waitpid (child, &status, 0), ==, child);
+  g_assert_true (WIFEXITED (status));
+  if (WEXITSTATUS (status) == 77)
+    g_test_skip ("seccomp is not available");
+  else
+    g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+
+  ps_probe_socket_array_clear (&nl);
+  for (size_t i = 0; i < n; i++)
+    close (socks[i].fd);
+}
+
 /* Builds an inet_diag_msg payload with optional attributes. */
 static size_t
 build_msg (uint8_t *buf,
@@ -388,6 +484,7 @@ main (int   argc,
 
   g_test_add_func ("/probe/netlink/real-sockets", test_real_sockets);
   g_test_add_func ("/probe/netlink/small-rcvbuf", test_small_rcvbuf);
+  g_test_add_func ("/probe/netlink/refused-falls-back", test_refused_falls_back);
   g_test_add_func ("/probe/netlink/parse-diag-msg", test_parse_diag_msg);
 
   return g_test_run ();
