@@ -1,0 +1,216 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ps-backend.h"
+#include "ps-scanner.h"
+
+typedef struct
+{
+  int fd;
+  guint16 port;
+  guint64 inode;
+} TestSocket;
+
+static void
+open_listener (TestSocket *out)
+{
+  struct sockaddr_in addr = { 0 };
+  socklen_t len = sizeof addr;
+  struct stat st;
+
+  out->fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  g_assert_cmpint (out->fd, >=, 0);
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+  g_assert_cmpint (bind (out->fd, (struct sockaddr *) &addr, sizeof addr), ==, 0);
+  g_assert_cmpint (listen (out->fd, 4), ==, 0);
+  g_assert_cmpint (getsockname (out->fd, (struct sockaddr *) &addr, &len), ==, 0);
+  g_assert_cmpint (fstat (out->fd, &st), ==, 0);
+  out->port = ntohs (addr.sin_port);
+  out->inode = st.st_ino;
+}
+
+static const PsSocket *
+find_inode (PsSnapshot *snapshot,
+            guint64     inode)
+{
+  for (guint i = 0; i < ps_snapshot_get_n_sockets (snapshot); i++)
+    {
+      const PsSocket *s = ps_snapshot_get_socket (snapshot, i);
+
+      if (s->inode == inode)
+        return s;
+    }
+  return NULL;
+}
+
+static gboolean
+diff_touches (PsSnapshot     *old,
+              PsSnapshot     *new_,
+              PsSnapshotDiff *diff,
+              guint64         inode)
+{
+  for (guint i = 0; i < diff->added->len; i++)
+    if (ps_snapshot_get_socket (new_, g_array_index (diff->added, guint, i))->inode == inode)
+      return TRUE;
+  for (guint i = 0; i < diff->removed->len; i++)
+    if (ps_snapshot_get_socket (old, g_array_index (diff->removed, guint, i))->inode == inode)
+      return TRUE;
+  for (guint i = 0; i < diff->changed_new->len; i++)
+    if (ps_snapshot_get_socket (new_, g_array_index (diff->changed_new, guint, i))->inode == inode)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+test_scan_own_socket (void)
+{
+  g_autoptr(PsScanner) scanner = ps_scanner_new ();
+  g_autoptr(PsSnapshot) first = NULL;
+  g_autoptr(PsSnapshot) second = NULL;
+  g_autoptr(PsSnapshot) renamed = NULL;
+  g_autoptr(PsSnapshot) closed = NULL;
+  g_autoptr(PsSnapshot) bare = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PsSnapshotDiff) diff = NULL;
+  PsScanStats stats = { 0 };
+  const PsSocket *s;
+  const PsOwner *owner;
+  TestSocket ts;
+  char old_name[17] = "";
+
+  open_listener (&ts);
+
+  first = ps_scanner_scan (scanner, PS_SCAN_DEFAULT, &stats, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (first);
+  g_assert_cmpuint (stats.n_sockets, ==, ps_snapshot_get_n_sockets (first));
+  g_assert_true (ps_snapshot_get_owners_complete (first));
+  g_assert_cmpint (ps_snapshot_get_timestamp (first), >, 0);
+
+  /* Sorted. */
+  for (guint i = 1; i < ps_snapshot_get_n_sockets (first); i++)
+    g_assert_cmpint (ps_socket_compare (ps_snapshot_get_socket (first, i - 1),
+                                        ps_snapshot_get_socket (first, i)), <, 0);
+
+  s = find_inode (first, ts.inode);
+  g_assert_nonnull (s);
+  g_assert_cmpint (s->protocol, ==, PS_PROTOCOL_TCP);
+  g_assert_cmpint (s->family, ==, AF_INET);
+  g_assert_cmpuint (s->port, ==, ts.port);
+  g_assert_cmpstr (s->address_text, ==, "127.0.0.1");
+  g_assert_cmpuint (s->uid, ==, geteuid ());
+  g_assert_cmpint (s->owner_hidden, ==, PS_OWNER_VISIBLE);
+  g_assert_cmpuint (s->owners->len, ==, 1);
+  owner = g_ptr_array_index (s->owners, 0);
+  g_assert_cmpint (owner->pid, ==, getpid ());
+  g_assert_cmpint (owner->ppid, ==, getppid ());
+  g_assert_cmpuint (owner->uid, ==, getuid ());
+  g_assert_cmpuint (owner->start_time, >, 0);
+  g_assert_nonnull (owner->argv[0]);
+  g_assert_nonnull (strstr (owner->argv[0], "test-scanner"));
+  g_assert_nonnull (owner->exe);
+  g_assert_true (g_str_has_suffix (owner->exe, "test-scanner"));
+  g_assert_cmpint (ps_snapshot_find (first, s), >=, 0);
+
+  /* Steady state: nothing changed, nothing reported. */
+  second = ps_scanner_scan (scanner, PS_SCAN_DEFAULT, NULL, &error);
+  g_assert_no_error (error);
+  diff = ps_snapshot_diff (first, second);
+  g_assert_false (diff_touches (first, second, diff, ts.inode));
+  g_clear_pointer (&diff, ps_snapshot_diff_free);
+
+  /* A new comm without exec is seen through the cache's stat check. */
+  g_assert_cmpint (prctl (PR_GET_NAME, old_name), ==, 0);
+  g_assert_cmpint (prctl (PR_SET_NAME, ") S 1 (<b>"), ==, 0);
+  renamed = ps_scanner_scan (scanner, PS_SCAN_DEFAULT, NULL, &error);
+  g_assert_cmpint (prctl (PR_SET_NAME, old_name), ==, 0);
+  g_assert_no_error (error);
+  s = find_inode (renamed, ts.inode);
+  g_assert_nonnull (s);
+  g_assert_cmpuint (s->owners->len, ==, 1);
+  owner = g_ptr_array_index (s->owners, 0);
+  g_assert_cmpstr (owner->name, ==, ") S 1 (<b>");
+  diff = ps_snapshot_diff (second, renamed);
+  g_assert_true (diff_touches (second, renamed, diff, ts.inode));
+  g_clear_pointer (&diff, ps_snapshot_diff_free);
+
+  /* Sockets only. */
+  bare = ps_scanner_scan (scanner, PS_SCAN_NO_OWNERS, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_false (ps_snapshot_get_owners_complete (bare));
+  s = find_inode (bare, ts.inode);
+  g_assert_nonnull (s);
+  g_assert_cmpuint (s->owners->len, ==, 0);
+  g_assert_cmpint (s->owner_hidden, ==, PS_OWNER_VISIBLE);
+
+  close (ts.fd);
+  closed = ps_scanner_scan (scanner, PS_SCAN_FULL_WALK, &stats, &error);
+  g_assert_no_error (error);
+  g_assert_null (find_inode (closed, ts.inode));
+}
+
+static void
+test_backend_default (void)
+{
+  const char *names[] = { NULL, "local", "privileged", "host", "bogus" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autoptr(PsBackend) backend = NULL;
+      g_autoptr(PsSnapshot) snapshot = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+
+      if (names[i] != NULL)
+        g_setenv ("PORTSCOPE_BACKEND", names[i], TRUE);
+      else
+        g_unsetenv ("PORTSCOPE_BACKEND");
+
+      backend = ps_backend_new_default ();
+      g_assert_true (PS_IS_BACKEND (backend));
+      snapshot = ps_backend_scan (backend, PS_SCAN_NO_OWNERS, NULL, cancellable, &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (snapshot);
+
+      g_clear_pointer (&snapshot, ps_snapshot_unref);
+      g_cancellable_cancel (cancellable);
+      snapshot = ps_backend_scan (backend, PS_SCAN_DEFAULT, NULL, cancellable, &error);
+      g_assert_null (snapshot);
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+
+      g_object_add_weak_pointer (G_OBJECT (backend), (gpointer *) &backend);
+      g_object_unref (backend);
+      g_assert_null (backend);
+    }
+  g_unsetenv ("PORTSCOPE_BACKEND");
+}
+
+static void
+test_local_backend_kind (void)
+{
+  g_autoptr(PsBackend) backend = ps_local_backend_new ();
+
+  g_assert_cmpint (ps_backend_get_kind (backend), ==, PS_BACKEND_KIND_LOCAL);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/scanner/own-socket", test_scan_own_socket);
+  g_test_add_func ("/backend/default", test_backend_default);
+  g_test_add_func ("/backend/local-kind", test_local_backend_kind);
+
+  return g_test_run ();
+}
