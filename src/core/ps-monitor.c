@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "ps-monitor.h"
+#include "ps-socket-list.h"
 
 #define INTERVAL_MIN 250
 #define INTERVAL_MAX 60000
@@ -77,6 +78,7 @@ typedef struct
 typedef struct
 {
   PsSnapshot *snapshot;
+  PsSnapshotDiff *diff;      /* vs the previous snapshot; NULL when none */
   gboolean changed;
 } ScanResult;
 
@@ -93,6 +95,7 @@ static void
 scan_result_free (ScanResult *result)
 {
   g_clear_pointer (&result->snapshot, ps_snapshot_unref);
+  g_clear_pointer (&result->diff, ps_snapshot_diff_free);
   g_free (result);
 }
 
@@ -125,9 +128,8 @@ scan_thread (GTask        *task,
     }
   else
     {
-      g_autoptr(PsSnapshotDiff) diff = ps_snapshot_diff (data->previous, snapshot);
-
-      result->changed = !ps_snapshot_diff_is_empty (diff);
+      result->diff = ps_snapshot_diff (data->previous, snapshot);
+      result->changed = !ps_snapshot_diff_is_empty (result->diff);
     }
   g_task_return_pointer (task, result, (GDestroyNotify) scan_result_free);
 }
@@ -272,12 +274,16 @@ scan_done_cb (GObject      *source_object,
 
   if (scan != NULL)
     {
-      if (scan->changed || self->owners_pending)
+      if (scan->changed)
         set_effective_interval (self, self->interval);
       else
         set_effective_interval (self, MIN (self->effective_interval * 2,
                                            self->interval * BACKOFF_MAX));
 
+      /* The list applying this snapshot reuses the worker's diff. */
+      if (scan->diff != NULL)
+        ps_socket_list_note_diff (data->previous, scan->snapshot,
+                                  g_steal_pointer (&scan->diff));
       g_clear_pointer (&self->snapshot, ps_snapshot_unref);
       self->snapshot = g_steal_pointer (&scan->snapshot);
       scan_result_free (scan);
@@ -539,6 +545,7 @@ ps_monitor_set_backend (PsMonitor *self,
   set_scanning (self, FALSE);
   self->pending_refresh = FALSE;
   self->pending_flags = 0;
+  self->owners_pending = FALSE;
 
   if (self->backend != NULL && self->active && (self->started || self->start_id != 0))
     ps_monitor_refresh (self, TRUE);

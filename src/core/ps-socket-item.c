@@ -438,6 +438,18 @@ swap_snapshot (PsSocketItem *self,
   ps_snapshot_unref (old);
 }
 
+void
+ps_socket_item_repoint (PsSocketItem *self,
+                        PsSnapshot   *snapshot,
+                        guint         index)
+{
+  g_return_if_fail (PS_IS_SOCKET_ITEM (self));
+  g_return_if_fail (snapshot != NULL);
+
+  if (self->snapshot != snapshot)
+    swap_snapshot (self, snapshot, index);
+}
+
 /* Replaces a cached string when the value derived from the new socket
  * differs; a value never computed is compared through its inputs.  Returns
  * TRUE when it changed. */

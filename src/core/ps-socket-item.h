@@ -35,6 +35,12 @@ gboolean ps_socket_item_update (PsSocketItem *self,
                                 PsSnapshot   *snapshot,
                                 guint         index);
 
+/* Points the item at socket INDEX of SNAPSHOT, which the caller knows to be
+ * ps_socket_equal() to the current one: no comparison, no notification. */
+void ps_socket_item_repoint (PsSocketItem *self,
+                             PsSnapshot   *snapshot,
+                             guint         index);
+
 guint ps_socket_item_get_port (PsSocketItem *self);
 gint ps_socket_item_get_pid (PsSocketItem *self);
 const char *ps_socket_item_get_process (PsSocketItem *self);

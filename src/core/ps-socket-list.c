@@ -13,6 +13,7 @@
 typedef struct
 {
   PsSocketItem *item;        /* owned */
+  const PsSocket *socket;    /* the item's socket: the merge reads no item */
   guint closing_batch;       /* 0 unless closing: the batch whose timer removes it */
 } PsRow;
 
@@ -39,11 +40,13 @@ struct _PsSocketList
   GArray *rows;              /* of PsRow */
   PsSnapshot *snapshot;
   guint n_hidden;
+  guint n_changed;
   guint new_timeout_ms;
   guint closing_timeout_ms;
 
   /* The split view while runs are emitted. */
   GArray *old_rows;          /* nullable */
+  GArray *spare_rows;        /* the previous array, reused: no page faults per apply */
   guint split_new;
   guint split_old;
 
@@ -171,7 +174,20 @@ commit (PsSocketList *self,
       for (guint k = run->old_end - run->removed; k < run->old_end; k++)
         g_object_unref (g_array_index (old_rows, PsRow, k).item);
     }
-  g_array_unref (old_rows);
+  g_array_set_size (old_rows, 0);
+  g_clear_pointer (&self->spare_rows, g_array_unref);
+  self->spare_rows = old_rows;
+}
+
+static GArray *
+take_rows_array (PsSocketList *self,
+                 guint         reserve)
+{
+  GArray *rows = g_steal_pointer (&self->spare_rows);
+
+  if (rows == NULL)
+    rows = g_array_sized_new (FALSE, FALSE, sizeof (PsRow), reserve);
+  return rows;
 }
 
 /* Timers, one per batch */
@@ -203,7 +219,7 @@ closing_batch_timeout_cb (gpointer user_data)
   batch->source_id = 0;
   g_ptr_array_remove (self->closing_batches, batch);
 
-  new_rows = g_array_sized_new (FALSE, FALSE, sizeof (PsRow), self->rows->len);
+  new_rows = take_rows_array (self, self->rows->len);
   for (guint i = 0; i < self->rows->len; i++)
     {
       PsRow *row = &g_array_index (self->rows, PsRow, i);
@@ -223,7 +239,9 @@ closing_batch_timeout_cb (gpointer user_data)
     }
   runs_flush (runs, &run);
 
+  self->in_apply = TRUE;
   commit (self, self->rows, new_rows, runs);
+  self->in_apply = FALSE;
 
   return G_SOURCE_REMOVE;
 }
@@ -243,6 +261,37 @@ batch_new (PsSocketList *self,
   return batch;
 }
 
+/* The diff hint: the monitor's worker already compared the latest snapshot
+ * with the previous one (ps_snapshot_diff, off the main thread).  When a
+ * list applies that latest snapshot over that previous one, it uses the
+ * result: with an empty diff the apply costs nothing (rows keep pointing
+ * into the older, equal snapshot); otherwise the merge still places rows by
+ * key but skips the field-by-field comparison of every row.  One record,
+ * main thread only; references are held so the pointers cannot be reused
+ * while recorded. */
+static PsSnapshot *hint_before;
+static PsSnapshot *hint_after;
+static PsSnapshotDiff *hint_diff;
+
+void
+ps_socket_list_note_diff (PsSnapshot     *before,
+                          PsSnapshot     *after,
+                          PsSnapshotDiff *diff)
+{
+  g_return_if_fail (before != NULL);
+  g_return_if_fail (after != NULL);
+  g_return_if_fail (diff != NULL);
+
+  ps_snapshot_ref (before);
+  ps_snapshot_ref (after);
+  g_clear_pointer (&hint_before, ps_snapshot_unref);
+  g_clear_pointer (&hint_after, ps_snapshot_unref);
+  g_clear_pointer (&hint_diff, ps_snapshot_diff_free);
+  hint_before = before;
+  hint_after = after;
+  hint_diff = diff;
+}
+
 /* Apply */
 
 void
@@ -257,14 +306,35 @@ ps_socket_list_apply (PsSocketList *self,
   guint n_old;
   guint n_new;
   guint n_hidden = 0;
+  guint n_changed = 0;
   guint i = 0;
   guint j = 0;
   gboolean mark_new;
+  gboolean snapshot_is_same = FALSE;
+  const GArray *changed_new = NULL;
+  guint next_changed = 0;
   PsRun run = { 0, };
 
   g_return_if_fail (PS_IS_SOCKET_LIST (self));
   g_return_if_fail (snapshot != NULL);
   g_return_if_fail (!self->in_apply);
+
+  if (self->snapshot != NULL && snapshot == hint_after && self->snapshot == hint_before)
+    {
+      if (ps_snapshot_diff_is_empty (hint_diff))
+        snapshot_is_same = TRUE;
+      else
+        changed_new = hint_diff->changed_new;
+    }
+
+  if (snapshot == self->snapshot || snapshot_is_same)
+    {
+      g_clear_pointer (&self->snapshot, ps_snapshot_unref);
+      self->snapshot = ps_snapshot_ref (snapshot);
+      self->n_changed = 0;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SNAPSHOT]);
+      return;
+    }
 
   self->in_apply = TRUE;
 
@@ -275,7 +345,7 @@ ps_socket_list_apply (PsSocketList *self,
   mark_new = self->snapshot != NULL && self->new_timeout_ms > 0;
 
   runs = g_array_new (FALSE, FALSE, sizeof (PsRun));
-  new_rows = g_array_sized_new (FALSE, FALSE, sizeof (PsRow), n_new + n_old / 16 + 16);
+  new_rows = take_rows_array (self, n_new + n_old / 16 + 16);
 
   while (i < n_old || j < n_new)
     {
@@ -288,16 +358,41 @@ ps_socket_list_apply (PsSocketList *self,
       else if (socket == NULL)
         cmp = -1;
       else
-        cmp = ps_socket_compare (ps_socket_item_get_socket (old_row->item), socket);
+        cmp = ps_socket_compare (old_row->socket, socket);
 
       if (cmp == 0)
         {
-          PsRow row = { old_row->item, 0 };
+          PsRow row = { old_row->item, socket, 0 };
 
           runs_flush (runs, &run);
           if (socket->owner_hidden != PS_OWNER_VISIBLE)
             n_hidden++;
-          ps_socket_item_update (old_row->item, snapshot, j);
+          /* The steady state: equal rows only move on to the new snapshot
+           * (no notification, nothing recomputed). */
+          if (old_row->socket == socket)
+            ;
+          else if (changed_new != NULL && old_row->closing_batch == 0)
+            {
+              /* Rows that are not closing are the previous snapshot's
+               * sockets, in order: the worker's diff says which differ. */
+              while (next_changed < changed_new->len &&
+                     g_array_index (changed_new, guint, next_changed) < j)
+                next_changed++;
+              if (next_changed < changed_new->len &&
+                  g_array_index (changed_new, guint, next_changed) == j)
+                {
+                  if (ps_socket_item_update (old_row->item, snapshot, j))
+                    n_changed++;
+                }
+              else
+                {
+                  ps_socket_item_repoint (old_row->item, snapshot, j);
+                }
+            }
+          else if (ps_socket_equal (old_row->socket, socket))
+            ps_socket_item_repoint (old_row->item, snapshot, j);
+          else if (ps_socket_item_update (old_row->item, snapshot, j))
+            n_changed++;
           if (old_row->closing_batch != 0)
             ps_socket_item_set_is_closing (old_row->item, FALSE);
           g_array_append_val (new_rows, row);
@@ -309,14 +404,12 @@ ps_socket_list_apply (PsSocketList *self,
           /* A row whose socket is gone. */
           if (old_row->closing_batch != 0)
             {
-              PsRow row = *old_row;
-
               runs_flush (runs, &run);
-              g_array_append_val (new_rows, row);
+              g_array_append_val (new_rows, *old_row);
             }
           else if (self->closing_timeout_ms > 0)
             {
-              PsRow row = { old_row->item, 0 };
+              PsRow row = *old_row;
 
               runs_flush (runs, &run);
               if (closing_id == 0)
@@ -342,7 +435,7 @@ ps_socket_list_apply (PsSocketList *self,
         }
       else
         {
-          PsRow row = { ps_socket_item_new (snapshot, j), 0 };
+          PsRow row = { ps_socket_item_new (snapshot, j), socket, 0 };
 
           if (run.removed == 0 && run.added == 0)
             {
@@ -377,6 +470,7 @@ ps_socket_list_apply (PsSocketList *self,
 
   g_clear_pointer (&self->snapshot, ps_snapshot_unref);
   self->snapshot = ps_snapshot_ref (snapshot);
+  self->n_changed = n_changed;
   self->in_apply = FALSE;
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SNAPSHOT]);
@@ -385,6 +479,14 @@ ps_socket_list_apply (PsSocketList *self,
       self->n_hidden = n_hidden;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_HIDDEN]);
     }
+}
+
+guint
+ps_socket_list_get_n_changed (PsSocketList *self)
+{
+  g_return_val_if_fail (PS_IS_SOCKET_LIST (self), 0);
+
+  return self->n_changed;
 }
 
 PsSnapshot *
@@ -409,8 +511,7 @@ ps_socket_list_find (PsSocketList   *self,
   while (lo < hi)
     {
       guint mid = lo + (hi - lo) / 2;
-      PsSocketItem *item = g_array_index (self->rows, PsRow, mid).item;
-      int cmp = ps_socket_compare (ps_socket_item_get_socket (item), socket);
+      int cmp = ps_socket_compare (g_array_index (self->rows, PsRow, mid).socket, socket);
 
       if (cmp == 0)
         return (gint) mid;
@@ -443,6 +544,7 @@ ps_socket_list_finalize (GObject *object)
   PsSocketList *self = PS_SOCKET_LIST (object);
 
   g_clear_pointer (&self->rows, g_array_unref);
+  g_clear_pointer (&self->spare_rows, g_array_unref);
   g_clear_pointer (&self->new_batches, g_ptr_array_unref);
   g_clear_pointer (&self->closing_batches, g_ptr_array_unref);
 

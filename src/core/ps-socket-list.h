@@ -26,6 +26,20 @@ PsSocketList *ps_socket_list_new (void);
 void ps_socket_list_apply (PsSocketList *self,
                            PsSnapshot   *snapshot);
 
+/* The number of rows updated in place (some shown value changed) by the last
+ * apply: when 0, a filter or sorter over the list need not be told anything
+ * beyond items-changed. */
+guint ps_socket_list_get_n_changed (PsSocketList *self);
+
+/* Records DIFF = ps_snapshot_diff (BEFORE, AFTER) (transfer full), computed
+ * off the main thread (PsMonitor's worker does, before "updated").  Applying
+ * AFTER to a list whose snapshot is BEFORE then reuses it: O(1) when the diff
+ * is empty, and no per-row comparison otherwise.  One record is kept,
+ * references held.  Main thread only. */
+void ps_socket_list_note_diff (PsSnapshot     *before,
+                               PsSnapshot     *after,
+                               PsSnapshotDiff *diff);
+
 /* The latest snapshot applied (nullable, owned by the list). */
 PsSnapshot *ps_socket_list_get_snapshot (PsSocketList *self);
 
