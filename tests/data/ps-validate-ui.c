@@ -20,6 +20,8 @@
 #include <gtk/gtk.h>
 #include <adwaita.h>
 
+#include "ps-resources.h"
+
 /* A builder scope that resolves types like GtkBuilderCScope but accepts any
  * signal handler: the handlers live in the real classes, not in this tool. */
 #define PS_TYPE_VALIDATE_SCOPE (ps_validate_scope_get_type ())
@@ -115,17 +117,19 @@ quoted_after (const char *message,
   return g_strndup (start, end - start);
 }
 
+/* The builder and the object are deliberately kept alive: the process exits
+ * right after, and tearing down a stand-in (which lacks the real class'
+ * dispose) would only report on the stand-in. */
 static gboolean
 validate_template (const char  *filename,
                    const char  *type_name,
                    const char  *parent_name,
                    GError     **error)
 {
-  g_autoptr(GtkBuilder) builder = gtk_builder_new ();
+  GtkBuilder *builder = gtk_builder_new ();
   g_autoptr(GtkBuilderScope) scope = g_object_new (PS_TYPE_VALIDATE_SCOPE, NULL);
   GType template_type;
   GObject *object;
-  gboolean ret;
 
   gtk_builder_set_scope (builder, scope);
 
@@ -140,15 +144,10 @@ validate_template (const char  *filename,
   if (template_type == G_TYPE_INVALID)
     return FALSE;
 
-  object = g_object_new (template_type, NULL);
-  g_object_ref_sink (object);
-  ret = gtk_builder_extend_with_template (builder, object, template_type, " ", 1, error);
-  if (ret)
-    ret = gtk_builder_add_from_file (builder, filename, error);
-  if (GTK_IS_WINDOW (object))
-    gtk_window_destroy (GTK_WINDOW (object));
-  g_object_unref (object);
-  return ret;
+  object = g_object_ref_sink (g_object_new (template_type, NULL));
+  if (!gtk_builder_extend_with_template (builder, object, template_type, " ", 1, error))
+    return FALSE;
+  return gtk_builder_add_from_file (builder, filename, error);
 }
 
 static gboolean
@@ -205,6 +204,10 @@ main (int   argc,
       return 77;
     }
   adw_init ();
+  /* The templates of the real widgets a .ui may hold.  Types are resolved
+   * lazily by name (this program exports its symbols), so the class a
+   * template file defines is never registered before its stand-in. */
+  ps_register_resource ();
 
   if (!validate_file (argv[1], &error))
     {
