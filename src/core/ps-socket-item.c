@@ -142,12 +142,71 @@ compute_service (const PsSocket *socket)
   return name != NULL ? name : g_strdup ("");
 }
 
+/* Printable ASCII without a backslash reads the same escaped: the common
+ * case skips ps_text_escape_visible(). */
+static gboolean
+is_plain_ascii (const char *text,
+                gboolean    allow_space)
+{
+  for (const char *p = text; *p != '\0'; p++)
+    if (*p < 0x20 || *p > 0x7e || *p == '\\' || (*p == ' ' && !allow_space))
+      return FALSE;
+  return TRUE;
+}
+
+static void
+append_visible (GString    *haystack,
+                const char *text)
+{
+  g_string_append_c (haystack, ' ');
+  if (is_plain_ascii (text, TRUE))
+    {
+      g_string_append (haystack, text);
+    }
+  else
+    {
+      g_autofree char *escaped = ps_text_escape_visible (text, -1);
+
+      g_string_append (haystack, escaped);
+    }
+}
+
+static void
+append_argv (GString            *haystack,
+             const char * const *argv)
+{
+  gboolean plain = TRUE;
+
+  /* Arguments with spaces are quoted by ps_text_escape_argv: let it. */
+  for (guint i = 0; plain && argv[i] != NULL; i++)
+    plain = argv[i][0] != '\0' && is_plain_ascii (argv[i], FALSE) &&
+            strpbrk (argv[i], "'\"") == NULL;
+
+  if (plain)
+    {
+      for (guint i = 0; argv[i] != NULL; i++)
+        {
+          g_string_append_c (haystack, ' ');
+          g_string_append (haystack, argv[i]);
+        }
+    }
+  else
+    {
+      g_autofree char *command_line = ps_text_escape_argv (argv);
+
+      g_string_append_c (haystack, ' ');
+      g_string_append (haystack, command_line);
+    }
+}
+
+/* The lower-case haystack for search: port, process names and command
+ * lines, address, user, service, each made visible like on screen. */
 static char *
 compute_search_text (const PsSocket *socket,
                      const char     *service)
 {
   g_autoptr(GString) haystack = g_string_sized_new (128);
-  g_autofree char *user = compute_user (socket);
+  gboolean ascii = TRUE;
 
   g_string_append_printf (haystack, "%u", socket->port);
   if (socket_owners_visible (socket))
@@ -155,34 +214,29 @@ compute_search_text (const PsSocket *socket,
       for (guint i = 0; i < socket->owners->len; i++)
         {
           const PsOwner *owner = g_ptr_array_index (socket->owners, i);
-          g_autofree char *name = ps_text_escape_visible (owner->name != NULL ? owner->name : "", -1);
-          g_autofree char *command_line = NULL;
 
-          g_string_append_c (haystack, ' ');
-          g_string_append (haystack, name);
+          append_visible (haystack, owner->name != NULL ? owner->name : "");
           if (owner->argv != NULL && owner->argv[0] != NULL)
-            {
-              command_line = ps_text_escape_argv ((const char * const *) owner->argv);
-              g_string_append_c (haystack, ' ');
-              g_string_append (haystack, command_line);
-            }
+            append_argv (haystack, (const char * const *) owner->argv);
         }
     }
   if (socket->address_text != NULL)
-    {
-      g_autofree char *address = ps_text_escape_visible (socket->address_text, -1);
-
-      g_string_append_c (haystack, ' ');
-      g_string_append (haystack, address);
-    }
-  g_string_append_c (haystack, ' ');
-  g_string_append (haystack, user);
+    append_visible (haystack, socket->address_text);
+  if (socket->user != NULL)
+    append_visible (haystack, socket->user);
+  else
+    g_string_append_printf (haystack, " %u", socket->uid);
   if (service != NULL && service[0] != '\0')
-    {
-      g_string_append_c (haystack, ' ');
-      g_string_append (haystack, service);
-    }
+    append_visible (haystack, service);
 
+  for (gsize i = 0; ascii && i < haystack->len; i++)
+    ascii = (guchar) haystack->str[i] < 0x80;
+  if (ascii)
+    {
+      for (gsize i = 0; i < haystack->len; i++)
+        haystack->str[i] = g_ascii_tolower (haystack->str[i]);
+      return g_string_free (g_steal_pointer (&haystack), FALSE);
+    }
   return g_utf8_casefold (haystack->str, (gssize) haystack->len);
 }
 

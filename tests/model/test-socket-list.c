@@ -713,6 +713,138 @@ test_runs (void)
   g_assert_finalize_object (list);
 }
 
+/* Builds the snapshots of test_runs' scenario, with row 50's owner changed. */
+static void
+runs_scenario (PsSnapshot **first,
+               PsSnapshot **second)
+{
+  g_autoptr(GArray) old_ports = ports_range (100);
+  g_autoptr(GArray) new_ports = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(PsOwner) other = model_owner_new (31337, "other");
+  PsSocket *socket;
+
+  for (guint i = 0; i < old_ports->len; i++)
+    {
+      guint port = g_array_index (old_ports, guint, i);
+
+      if (i >= 10 && i <= 12)
+        continue;
+      if (i == 70)
+        port = 1705;
+      g_array_append_val (new_ports, port);
+    }
+  *first = snapshot_from_array (old_ports);
+  *second = snapshot_from_array (new_ports);
+  socket = (PsSocket *) ps_snapshot_get_socket (*second, (guint) ps_snapshot_find (*second, ps_snapshot_get_socket (*first, 50)));
+  g_ptr_array_set_size (socket->owners, 0);
+  g_ptr_array_add (socket->owners, ps_owner_ref (other));
+}
+
+/* The worker's diff (ps_socket_list_note_diff) gives exactly what the full
+ * merge gives; an empty one makes the apply O(1); a note about other
+ * snapshots is ignored. */
+static void
+test_diff_hint (void)
+{
+  g_autoptr(PsSnapshot) first = NULL;
+  g_autoptr(PsSnapshot) second = NULL;
+  g_autoptr(PsSnapshot) third = NULL;
+  g_autoptr(PsSnapshot) fourth = NULL;
+  PsSocketList *plain = list_new (3000, 0);
+  PsSocketList *hinted = list_new (3000, 0);
+  g_autoptr(GArray) ports = NULL;
+  Recorder rec_plain;
+  Recorder rec_hinted;
+
+  runs_scenario (&first, &second);
+  recorder_init (&rec_plain, G_LIST_MODEL (plain));
+  recorder_init (&rec_hinted, G_LIST_MODEL (hinted));
+  ps_socket_list_apply (plain, first);
+  ps_socket_list_apply (hinted, first);
+  recorder_watch_items (&rec_plain);
+  recorder_watch_items (&rec_hinted);
+  recorder_reset_log (&rec_plain);
+  recorder_reset_log (&rec_hinted);
+
+  ps_socket_list_apply (plain, second);
+  ps_socket_list_note_diff (first, second, ps_snapshot_diff (first, second));
+  ps_socket_list_apply (hinted, second);
+
+  g_assert_cmpuint (rec_plain.log->len, ==, 2);   /* (10, 3, 0) and (67, 1, 1) */
+  assert_log (&rec_hinted, (const Change *) rec_plain.log->data, rec_plain.log->len);
+  g_assert_cmpuint (ps_socket_list_get_n_changed (plain), ==, 1);
+  g_assert_cmpuint (ps_socket_list_get_n_changed (hinted), ==, 1);
+  g_assert_cmpuint (g_hash_table_size (rec_plain.notifies), ==, 1);
+  g_assert_cmpuint (g_hash_table_size (rec_hinted.notifies), ==, 1);
+  {
+    g_autoptr(PsSocketItem) a = g_list_model_get_item (G_LIST_MODEL (plain), 47);
+    g_autoptr(PsSocketItem) b = g_list_model_get_item (G_LIST_MODEL (hinted), 47);
+    GPtrArray *names_a = g_hash_table_lookup (rec_plain.notifies, a);
+    GPtrArray *names_b = g_hash_table_lookup (rec_hinted.notifies, b);
+
+    g_assert_cmpuint (ps_socket_item_get_port (b), ==, 1500);
+    g_assert_nonnull (names_a);
+    g_assert_nonnull (names_b);
+    g_ptr_array_add (names_a, NULL);
+    assert_name_set (names_b, (const char * const *) names_a->pdata);
+    g_assert_cmpint (ps_socket_item_get_pid (b), ==, 31337);
+    g_assert_true (ps_socket_item_get_snapshot (b) == second);
+  }
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (plain)); i++)
+    {
+      g_autoptr(PsSocketItem) a = g_list_model_get_item (G_LIST_MODEL (plain), i);
+      g_autoptr(PsSocketItem) b = g_list_model_get_item (G_LIST_MODEL (hinted), i);
+
+      g_assert_cmpuint (ps_socket_item_get_port (a), ==, ps_socket_item_get_port (b));
+      g_assert_true (ps_socket_item_get_socket (b) == ps_snapshot_get_socket (second, i));
+    }
+
+  /* Nothing changed and the worker says so: O(1), rows stay on SECOND. */
+  ports = g_array_new (FALSE, FALSE, sizeof (guint));
+  for (guint i = 0; i < ps_snapshot_get_n_sockets (second); i++)
+    {
+      guint port = ps_snapshot_get_socket (second, i)->port;
+
+      g_array_append_val (ports, port);
+    }
+  {
+    g_autoptr(PsSnapshot) unused = NULL;
+
+    runs_scenario (&unused, &third);
+    runs_scenario (&unused, &fourth);
+  }
+  recorder_reset_log (&rec_hinted);
+  ps_socket_list_note_diff (second, third, ps_snapshot_diff (second, third));
+  ps_socket_list_apply (hinted, third);
+  g_assert_cmpuint (rec_hinted.log->len, ==, 0);
+  g_assert_cmpuint (g_hash_table_size (rec_hinted.notifies), ==, 0);
+  g_assert_cmpuint (rec_hinted.n_snapshot_notifies, ==, 1);
+  g_assert_cmpuint (ps_socket_list_get_n_changed (hinted), ==, 0);
+  g_assert_true (ps_socket_list_get_snapshot (hinted) == third);
+  {
+    g_autoptr(PsSocketItem) b = g_list_model_get_item (G_LIST_MODEL (hinted), 5);
+
+    g_assert_true (ps_socket_item_get_snapshot (b) == second);
+  }
+
+  /* A note about other snapshots: the full merge runs (rows move on). */
+  ps_socket_list_note_diff (first, fourth, ps_snapshot_diff (first, fourth));
+  ps_socket_list_apply (hinted, fourth);
+  g_assert_cmpuint (rec_hinted.log->len, ==, 0);
+  g_assert_cmpuint (g_hash_table_size (rec_hinted.notifies), ==, 0);
+  assert_ports (G_LIST_MODEL (hinted), (const guint *) ports->data, ports->len);
+  {
+    g_autoptr(PsSocketItem) b = g_list_model_get_item (G_LIST_MODEL (hinted), 5);
+
+    g_assert_true (ps_socket_item_get_snapshot (b) == fourth);
+  }
+
+  recorder_clear (&rec_plain);
+  recorder_clear (&rec_hinted);
+  g_assert_finalize_object (plain);
+  g_assert_finalize_object (hinted);
+}
+
 static void
 test_n_hidden (void)
 {
@@ -942,6 +1074,7 @@ main (int   argc,
   g_test_add_func ("/model/list/new-timeout", test_new_timeout);
   g_test_add_func ("/model/list/changed-one", test_changed_one);
   g_test_add_func ("/model/list/runs", test_runs);
+  g_test_add_func ("/model/list/diff-hint", test_diff_hint);
   g_test_add_func ("/model/list/n-hidden", test_n_hidden);
   g_test_add_func ("/model/item/properties", test_item_properties);
   g_test_add_func ("/model/item/lazy-notify", test_item_lazy_notify);
