@@ -36,6 +36,9 @@ main (int   argc,
   textdomain (GETTEXT_PACKAGE);
 
 #if PS_HAVE_GUI
+  /* The locale is set above; GTK would set it again and warn on a bad one
+   * before the CLI gets a say. */
+  gtk_disable_setlocale ();
   app = G_APPLICATION (ps_application_new ());
 #else
   app = g_application_new (APP_ID, G_APPLICATION_NON_UNIQUE | G_APPLICATION_HANDLES_COMMAND_LINE);
