@@ -5,6 +5,7 @@ UDP, IPv4 and IPv6, loopback and wildcard, a forked child sharing the sockets,
 and processes with hostile names and command lines."""
 import json
 import os
+import socket
 import sys
 import unicodedata
 
@@ -29,8 +30,17 @@ def main():
                            extra_argv=[os.fsdecode(b"bad\xff\xfe"), "tab\there"])
         listeners.append(hostile)
 
+        # 100 KB of arguments.
+        big = Listener(["udp/127.0.0.1"], extra_argv=["y" * 100000, "z"])
+        listeners.append(big)
+
+        # A connection to one of our listeners (shown only with --all).
+        client = socket.create_connection(("127.0.0.1", markup.sockets[0]["port"]))
+        client_inode = os.fstat(client.fileno()).st_ino
+
         doc = list_json()
         c.check(doc.get("version") == 1, "document version is 1")
+        c.check(client_inode not in by_inode(doc), "no connection without --all")
         sockets = by_inode(doc)
 
         for listener in listeners:
@@ -76,6 +86,24 @@ def main():
         c.check(owner_of(hostile).get("name") == "\x1b[31mr\ned", "escape and newline in JSON name")
         c.check("bad\ufffd\ufffd" in owner_of(hostile).get("cmdline", []),
                 "invalid UTF-8 argument replaced by U+FFFD: %r" % owner_of(hostile).get("cmdline"))
+
+        got = sockets.get(big.sockets[0]["inode"])
+        c.check(got is not None and got["owners"] and "y" * 100000 in got["owners"][0]["cmdline"]
+                and got["owners"][0]["cmdline"][-1] == "z", "100 KB argument read whole")
+
+        every = by_inode(list_json(extra=["--all"]))
+        conn = every.get(client_inode)
+        c.check(conn is not None and conn["state"] == "established"
+                and conn["remote_port"] == markup.sockets[0]["port"]
+                and conn["remote_address"] == "127.0.0.1"
+                and {o["pid"] for o in conn["owners"]} == {os.getpid()},
+                "--all lists our connection with its remote end and owner: %r" % (conn,))
+        c.check(markup.sockets[0]["inode"] in every, "--all still lists listeners")
+        r = run([portscope_bin(), "--list", "--all"])
+        header = r.stdout.decode("utf-8").split("\n", 1)[0].split()
+        c.check(header == ["PROTO", "ADDRESS", "PORT", "PID", "PROCESS", "USER", "STATE", "REMOTE"],
+                "--list --all adds STATE and REMOTE columns: %r" % header)
+        client.close()
 
         # --port filters.
         port = markup.sockets[0]["port"]
