@@ -59,10 +59,18 @@ for lang in $langs; do
 done
 
 # French: a no-break space (U+00A0 or U+202F) before : ; ! ? and inside « ».
-# msgexec hands every translation (each plural form too) to the command;
-# keyword lists (no space, ending in ;) are exempt.
+# Every translation (each plural form too) except the header, one line per
+# po line; keyword lists (no space, ending in ;) are exempt.
 if [ -f po/fr.po ]; then
-  bad=$(msgexec -i po/fr.po sh -c '[ -n "$MSGEXEC_MSGID" ] && { cat; echo; }; exit 0' \
+  bad=$(msgattrib --no-obsolete --no-wrap po/fr.po | awk '
+    /^msgid "/      { state = "id"; header = ($0 == "msgid \"\""); next }
+    /^msgid_plural/ { state = "id"; header = 0; next }
+    /^msgstr/       { state = "str"; if (header) next
+                      sub(/^msgstr(\[[0-9]+\])? "/, ""); sub(/"$/, ""); print; next }
+    /^"/            { if (state == "id") header = 0
+                      if (state == "str" && !header) { sub(/^"/, ""); sub(/"$/, ""); print }
+                      next }
+                    { state = "" }' \
         | grep -v -E '^[^ ]+;$' | grep -E '( [:;!?]|[[:alnum:]][;!?]|[[:alnum:]]:( |$)|« | »)')
   if [ -n "$bad" ]; then
     echo "FAIL: po/fr.po: use a no-break space before : ; ! ? and inside « »:" >&2
