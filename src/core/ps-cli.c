@@ -289,6 +289,14 @@ event_line (const char     *event,
   return g_string_free (line, FALSE);
 }
 
+/* The sockets came but not their owners (for example /proc unreadable). */
+static void
+warn_owners_incomplete (const PsSnapshot *snapshot)
+{
+  if (!ps_snapshot_get_owners_complete (snapshot))
+    g_printerr ("portscope: %s\n", _("could not find which processes own the sockets; they are listed without owners"));
+}
+
 /* --watch */
 
 typedef struct
@@ -334,6 +342,9 @@ watch_scan (Watch *watch)
       g_main_loop_quit (watch->loop);
       return G_SOURCE_REMOVE;
     }
+
+  if (watch->previous == NULL)
+    warn_owners_incomplete (snapshot);
 
   diff = ps_snapshot_diff (watch->previous, snapshot);
   for (guint i = 0; ok && i < diff->removed->len; i++)
@@ -493,6 +504,7 @@ ps_cli_handle_local_options (GApplication *app,
               g_printerr ("portscope: %s\n", error->message);
               return 1;
             }
+          warn_owners_incomplete (snapshot);
           if (json)
             {
               g_autofree char *text = ps_json_snapshot_to_string (snapshot, port, TRUE);

@@ -90,6 +90,14 @@ def main():
             c.check(got is not None and {o["pid"] for o in got["owners"]} == listener.pids(),
                     "no passwd file: owners still found")
 
+        # /proc unreadable for owners: sockets still listed, one clear line.
+        r = run([binary, "--list", "--json", "--port", str(want["port"])],
+                env=dict(env, PORTSCOPE_PROC_ROOT="/nonexistent/proc"))
+        c.check(r.returncode == 0, "no /proc for owners: exit 0")
+        got = by_inode(json.loads(r.stdout.decode("utf-8"))).get(want["inode"]) if r.returncode == 0 else None
+        c.check(got is not None and got["owners"] == [], "no /proc for owners: socket listed without owner")
+        c.check(r.stderr.decode().count("\n") == 1, "no /proc for owners: one line on stderr: %r" % r.stderr)
+
         # --watch (text): the current socket is reported as added, then a clean stop.
         for sig in (signal.SIGINT, signal.SIGTERM):
             proc = subprocess.Popen([binary, "--watch", "--interval", "100", "--port", str(want["port"])],
