@@ -198,6 +198,8 @@ tick_cb (gpointer user_data)
 {
   PsMonitor *self = user_data;
 
+  if (self->backend == NULL)
+    return G_SOURCE_CONTINUE;
   if (self->scanning)
     {
       self->n_skipped++;
@@ -214,7 +216,7 @@ static void
 update_timer (PsMonitor *self,
               gboolean   restart)
 {
-  if (!self->active || !self->started)
+  if (!self->active || !self->started || self->backend == NULL)
     {
       g_clear_handle_id (&self->timeout_id, g_source_remove);
       return;

@@ -809,9 +809,10 @@ test_diff_hint (void)
     }
   {
     g_autoptr(PsSnapshot) unused = NULL;
+    g_autoptr(PsSnapshot) unused2 = NULL;
 
     runs_scenario (&unused, &third);
-    runs_scenario (&unused, &fourth);
+    runs_scenario (&unused2, &fourth);
   }
   recorder_reset_log (&rec_hinted);
   ps_socket_list_note_diff (second, third, ps_snapshot_diff (second, third));
