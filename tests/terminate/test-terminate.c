@@ -1,0 +1,817 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The End Process engine against real processes this test starts (and only
+ * those): a listener ended frees its port; a socket handed off is "no longer
+ * held"; a forked child keeps the port; a target ignoring SIGTERM is left
+ * alone until Force Stop; a stopped target is continued; refusals. */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <glib.h>
+#include <glib/gstdio.h>
+
+#include "ps-backend.h"
+#include "ps-monitor.h"
+#include "ps-pin.h"
+#include "ps-procinfo.h"
+#include "ps-terminate.h"
+
+#define DEADLINE_MS 10000
+
+typedef enum
+{
+  CHILD_LISTEN,
+  CHILD_LISTEN_IGNORE_TERM,
+  CHILD_LISTEN_FORK,
+  CHILD_LISTEN_HANDOFF,
+} ChildMode;
+
+typedef struct
+{
+  pid_t pid;
+  pid_t grandchild;          /* CHILD_LISTEN_FORK */
+  guint16 port;
+  guint64 inode;
+  guint64 start_time;
+  int ctl;                   /* write end: tells the child to hand off */
+  int ack;                   /* read end: the child's messages */
+  int handoff;               /* our end of the SCM_RIGHTS socketpair */
+} Child;
+
+/* In the child after fork: only async-signal-safe calls. */
+static void
+child_write_all (int         fd,
+                 const void *buf,
+                 size_t      len)
+{
+  const char *p = buf;
+
+  while (len > 0)
+    {
+      ssize_t n = write (fd, p, len);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        _exit (90);
+      p += n;
+      len -= (size_t) n;
+    }
+}
+
+static G_GNUC_NORETURN void
+child_main (ChildMode mode,
+            pid_t     test_pid,
+            int       ack,
+            int       ctl,
+            int       handoff)
+{
+  struct sockaddr_in sin = { .sin_family = AF_INET };
+  socklen_t len = sizeof sin;
+  struct stat st;
+  guint64 msg[3];
+  int s;
+
+  /* Never outlive a test that failed half-way. */
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid () != test_pid)
+    _exit (89);
+
+  if (mode == CHILD_LISTEN_IGNORE_TERM)
+    signal (SIGTERM, SIG_IGN);
+  else
+    signal (SIGTERM, SIG_DFL);
+
+  s = socket (AF_INET, SOCK_STREAM, 0);
+  sin.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+  if (s < 0 || bind (s, (struct sockaddr *) &sin, sizeof sin) != 0 || listen (s, 4) != 0
+      || getsockname (s, (struct sockaddr *) &sin, &len) != 0 || fstat (s, &st) != 0)
+    _exit (91);
+
+  msg[0] = ntohs (sin.sin_port);
+  msg[1] = st.st_ino;
+  msg[2] = 0;
+  if (mode == CHILD_LISTEN_FORK)
+    {
+      pid_t g = fork ();
+
+      if (g < 0)
+        _exit (92);
+      if (g == 0)
+        {
+          /* Outlives its parent on purpose; not the test. */
+          for (;;)
+            {
+              sleep (1);
+              if (kill (test_pid, 0) != 0)
+                _exit (0);
+            }
+        }
+      msg[2] = (guint64) g;
+    }
+  child_write_all (ack, msg, sizeof msg);
+
+  if (mode == CHILD_LISTEN_HANDOFF)
+    {
+      char c;
+      char cbuf[CMSG_SPACE (sizeof (int))];
+      struct iovec iov = { .iov_base = &c, .iov_len = 1 };
+      struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+                           .msg_control = cbuf, .msg_controllen = sizeof cbuf };
+      struct cmsghdr *cm;
+
+      if (read (ctl, &c, 1) != 1)
+        _exit (93);
+      memset (cbuf, 0, sizeof cbuf);
+      cm = CMSG_FIRSTHDR (&mh);
+      if (cm == NULL)
+        _exit (95);
+      cm->cmsg_level = SOL_SOCKET;
+      cm->cmsg_type = SCM_RIGHTS;
+      cm->cmsg_len = CMSG_LEN (sizeof (int));
+      memcpy (CMSG_DATA (cm), &s, sizeof s);
+      if (sendmsg (handoff, &mh, 0) != 1)
+        _exit (94);
+      close (s);
+      child_write_all (ack, "h", 1);
+    }
+
+  for (;;)
+    pause ();
+}
+
+static void
+read_all (int    fd,
+          void  *buf,
+          size_t len)
+{
+  char *p = buf;
+
+  while (len > 0)
+    {
+      ssize_t n = read (fd, p, len);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      g_assert_cmpint (n, >, 0);
+      p += n;
+      len -= (size_t) n;
+    }
+}
+
+static void
+child_start (Child     *child,
+             ChildMode  mode)
+{
+  int ack[2], ctl[2], sp[2];
+  PsProcStat st;
+  guint64 msg[3];
+
+  pid_t test_pid = getpid ();
+
+  memset (child, 0, sizeof *child);
+  g_assert_no_errno (pipe2 (ack, O_CLOEXEC));
+  g_assert_no_errno (pipe2 (ctl, O_CLOEXEC));
+  g_assert_no_errno (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp));
+
+  child->pid = fork ();
+  g_assert_cmpint (child->pid, >=, 0);
+  if (child->pid == 0)
+    child_main (mode, test_pid, ack[1], ctl[0], sp[1]);
+
+  close (ack[1]);
+  close (ctl[0]);
+  close (sp[1]);
+  child->ack = ack[0];
+  child->ctl = ctl[1];
+  child->handoff = sp[0];
+  read_all (child->ack, msg, sizeof msg);
+  child->port = (guint16) msg[0];
+  child->inode = msg[1];
+  child->grandchild = (pid_t) msg[2];
+  g_assert_cmpint (ps_proc_read_stat (NULL, child->pid, &st), ==, 0);
+  child->start_time = st.start_time;
+}
+
+/* Whether PID is alive and not a zombie (our own children only). */
+static gboolean
+child_alive (pid_t pid)
+{
+  PsProcStat st;
+
+  if (ps_proc_read_stat (NULL, pid, &st) != 0)
+    return FALSE;
+  return st.state != 'Z' && st.state != 'X';
+}
+
+static char
+child_state (pid_t pid)
+{
+  PsProcStat st;
+
+  if (ps_proc_read_stat (NULL, pid, &st) != 0)
+    return '?';
+  return st.state;
+}
+
+static void
+close_fd (int *fd)
+{
+  if (*fd > 0)
+    close (*fd);
+  *fd = -1;
+}
+
+/* Ends what this test started, by PID, and reaps it. */
+static void
+child_stop (Child *child)
+{
+  if (child->grandchild > 0)
+    {
+      kill (child->grandchild, SIGKILL);
+      waitpid (child->grandchild, NULL, 0);
+    }
+  if (child->pid > 0)
+    {
+      kill (child->pid, SIGKILL);
+      waitpid (child->pid, NULL, 0);
+    }
+  close_fd (&child->ack);
+  close_fd (&child->ctl);
+  close_fd (&child->handoff);
+}
+
+static gboolean
+port_accepts (guint16 port)
+{
+  struct sockaddr_in sin = { .sin_family = AF_INET };
+  int s = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  int r;
+
+  g_assert_cmpint (s, >=, 0);
+  sin.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+  sin.sin_port = htons (port);
+  r = connect (s, (struct sockaddr *) &sin, sizeof sin);
+  close (s);
+  return r == 0;
+}
+
+/* Runs the main loop until *DONE, failing after the deadline. */
+static void
+wait_until (gboolean *done)
+{
+  gint64 deadline = g_get_monotonic_time () + DEADLINE_MS * G_TIME_SPAN_MILLISECOND;
+
+  while (!*done)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE);
+      if (!*done)
+        g_usleep (1000);
+    }
+}
+
+typedef struct
+{
+  gboolean done;
+  PsTerminateResult result;
+  GError *error;
+  GArray *phases;
+} EndData;
+
+static void
+phase_cb (GObject    *object,
+          GParamSpec *pspec,
+          gpointer    data)
+{
+  EndData *d = data;
+  int phase = ps_terminate_target_get_phase (PS_TERMINATE_TARGET (object));
+
+  g_array_append_val (d->phases, phase);
+}
+
+static void
+end_cb (GObject      *source,
+        GAsyncResult *result,
+        gpointer      data)
+{
+  EndData *d = data;
+
+  d->result = ps_terminate_target_end_finish (PS_TERMINATE_TARGET (source), result, &d->error);
+  d->done = TRUE;
+}
+
+static void
+force_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      data)
+{
+  EndData *d = data;
+
+  d->result = ps_terminate_target_force_stop_finish (PS_TERMINATE_TARGET (source), result, &d->error);
+  d->done = TRUE;
+}
+
+static PsTerminateResult
+run_end (PsTerminateTarget *target,
+         guint              timeout,
+         gboolean           force,
+         GArray           **phases)
+{
+  EndData d = { 0 };
+  gulong id;
+
+  d.phases = g_array_new (FALSE, FALSE, sizeof (int));
+  id = g_signal_connect (target, "notify::phase", G_CALLBACK (phase_cb), &d);
+  if (force)
+    ps_terminate_target_force_stop_async (target, timeout, NULL, force_cb, &d);
+  else
+    ps_terminate_target_end_async (target, timeout, NULL, end_cb, &d);
+  wait_until (&d.done);
+  g_signal_handler_disconnect (target, id);
+  if (d.error != NULL)
+    g_test_message ("error: %s", d.error->message);
+  g_clear_error (&d.error);
+  if (phases != NULL)
+    *phases = d.phases;
+  else
+    g_array_unref (d.phases);
+  return d.result;
+}
+
+static void
+test_end_listener (void)
+{
+  g_autoptr(PsTerminateTarget) target = NULL;
+  g_autoptr(GArray) phases = NULL;
+  Child child;
+  int status;
+
+  child_start (&child, CHILD_LISTEN);
+  g_assert_true (port_accepts (child.port));
+
+  target = ps_terminate_target_new (child.pid, child.start_time, child.inode);
+  g_assert_true (ps_terminate_target_is_pinned (target));
+  g_assert_false (ps_terminate_target_has_exited (target));
+  g_assert_cmpint (run_end (target, 5, FALSE, &phases), ==, PS_TERMINATE_EXITED);
+  g_assert_false (ps_terminate_target_get_elevated (target));
+
+  /* Progress went signalling -> waiting -> done. */
+  g_assert_cmpuint (phases->len, ==, 3);
+  g_assert_cmpint (g_array_index (phases, int, 0), ==, PS_TERMINATE_PHASE_SIGNALLING);
+  g_assert_cmpint (g_array_index (phases, int, 1), ==, PS_TERMINATE_PHASE_WAITING);
+  g_assert_cmpint (g_array_index (phases, int, 2), ==, PS_TERMINATE_PHASE_DONE);
+
+  /* It died of our SIGTERM, and the port is free. */
+  g_assert_cmpint (waitpid (child.pid, &status, 0), ==, child.pid);
+  g_assert_true (WIFSIGNALED (status));
+  g_assert_cmpint (WTERMSIG (status), ==, SIGTERM);
+  child.pid = 0;
+  g_assert_false (port_accepts (child.port));
+  child_stop (&child);
+
+  g_assert_finalize_object (g_steal_pointer (&target));
+}
+
+static void
+test_already_exited (void)
+{
+  g_autoptr(PsTerminateTarget) target = NULL;
+  Child child;
+
+  child_start (&child, CHILD_LISTEN);
+  target = ps_terminate_target_new (child.pid, child.start_time, child.inode);
+  g_assert_true (ps_terminate_target_is_pinned (target));
+  /* It exits on its own (we end it here, by its PID) before End. */
+  kill (child.pid, SIGKILL);
+  waitpid (child.pid, NULL, 0);
+  child.pid = 0;
+  g_assert_true (ps_terminate_target_has_exited (target));
+  g_assert_cmpint (run_end (target, 5, FALSE, NULL), ==, PS_TERMINATE_ALREADY_EXITED);
+  child_stop (&child);
+  g_assert_finalize_object (g_steal_pointer (&target));
+}
+
+static void
+test_wrong_start_time (void)
+{
+  g_autoptr(PsTerminateTarget) target = NULL;
+  Child child;
+
+  child_start (&child, CHILD_LISTEN);
+  /* The identity the user saw is not this process's: never signal it. */
+  target = ps_terminate_target_new (child.pid, child.start_time + 1, child.inode);
+  g_assert_false (ps_terminate_target_is_pinned (target));
+  g_assert_cmpint (run_end (target, 5, FALSE, NULL), ==, PS_TERMINATE_ALREADY_EXITED);
+  g_assert_true (child_alive (child.pid));
+  g_assert_true (port_accepts (child.port));
+  child_stop (&child);
+  g_assert_finalize_object (g_steal_pointer (&target));
+}
+
+static void
+test_handoff (void)
+{
+  g_autoptr(PsTerminateTarget) target = NULL;
+  char cbuf[CMSG_SPACE (sizeof (int))];
+  char c;
+  struct iovec iov = { .iov_base = &c, .iov_len = 1 };
+  struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+                       .msg_control = cbuf, .msg_controllen = sizeof cbuf };
+  struct cmsghdr *cm;
+  struct stat st;
+  Child child;
+  int fd;
+
+  child_start (&child, CHILD_LISTEN_HANDOFF);
+  target = ps_terminate_target_new (child.pid, child.start_time, child.inode);
+  g_assert_true (ps_terminate_target_is_pinned (target));
+
+  /* The child passes the listening socket to us and closes its copy. */
+  g_assert_cmpint (write (child.ctl, "x", 1), ==, 1);
+  g_assert_cmpint (recvmsg (child.handoff, &mh, MSG_CMSG_CLOEXEC), ==, 1);
+  cm = CMSG_FIRSTHDR (&mh);
+  g_assert_nonnull (cm);
+  if (cm == NULL)
+    return;
+  g_assert_cmpint (cm->cmsg_type, ==, SCM_RIGHTS);
+  memcpy (&fd, CMSG_DATA (cm), sizeof fd);
+  g_assert_no_errno (fstat (fd, &st));
+  g_assert_cmpuint (st.st_ino, ==, child.inode);
+  read_all (child.ack, &c, 1);
+  g_assert_cmpint (c, ==, 'h');
+
+  g_assert_cmpint (run_end (target, 5, FALSE, NULL), ==, PS_TERMINATE_NO_LONGER_HOLDS);
+  g_assert_true (child_alive (child.pid));
+  g_assert_true (port_accepts (child.port));   /* we hold it now */
+  close (fd);
+  child_stop (&child);
+  g_assert_finalize_object (g_steal_pointer (&target));
+}
+
+static void
+test_ignores_term (void)
+{
+  g_autoptr(PsTerminateTarget) target = NULL;
+  Child child;
+  gint64 until;
+  int status;
+
+  child_start (&child, CHILD_LISTEN_IGNORE_TERM);
+  target = ps_terminate_target_new (child.pid, child.start_time, child.inode);
+  g_assert_cmpint (run_end (target, 1, FALSE, NULL), ==, PS_TERMINATE_STILL_RUNNING);
+  g_assert_true (child_alive (child.pid));
+
+  /* Force Stop is only offered: nothing follows on its own.  (Waiting for
+   * something not to happen needs some waiting: two more timeouts.) */
+  until = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < until)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (10000);
+    }
+  g_assert_true (child_alive (child.pid));
+  g_assert_true (port_accepts (child.port));
+  g_assert_false (ps_terminate_target_has_exited (target));
+
+  /* The user asks: SIGKILL. */
+  g_assert_cmpint (run_end (target, 5, TRUE, NULL), ==, PS_TERMINATE_EXITED);
+  g_assert_cmpint (waitpid (child.pid, &status, 0), ==, child.pid);
+  g_assert_true (WIFSIGNALED (status));
+  g_assert_cmpint (WTERMSIG (status), ==, SIGKILL);
+  child.pid = 0;
+  g_assert_false (port_accepts (child.port));
+  child_stop (&child);
+  g_assert_finalize_object (g_steal_pointer (&target));
+}
+
+static void
+test_stopped (void)
+{
+  g_autoptr(PsTerminateTarget) target = NULL;
+  gint64 deadline;
+  Child child;
+  int status;
+
+  child_start (&child, CHILD_LISTEN);
+  g_assert_no_errno (kill (child.pid, SIGSTOP));
+  deadline = g_get_monotonic_time () + DEADLINE_MS * G_TIME_SPAN_MILLISECOND;
+  while (child_state (child.pid) != 'T')
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (1000);
+    }
+
+  /* SIGTERM alone would stay pending in a stopped process: the engine must
+   * continue it. */
+  target = ps_terminate_target_new (child.pid, child.start_time, child.inode);
+  g_assert_cmpint (run_end (target, 5, FALSE, NULL), ==, PS_TERMINATE_EXITED);
+  g_assert_cmpint (waitpid (child.pid, &status, 0), ==, child.pid);
+  g_assert_true (WIFSIGNALED (status));
+  g_assert_cmpint (WTERMSIG (status), ==, SIGTERM);
+  child.pid = 0;
+  child_stop (&child);
+  g_assert_finalize_object (g_steal_pointer (&target));
+}
+
+typedef struct
+{
+  gboolean done;
+  PsSnapshot *snapshot;
+  GError *error;
+} RescanData;
+
+static void
+rescan_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      data)
+{
+  RescanData *d = data;
+
+  d->snapshot = ps_terminate_rescan_finish (result, &d->error);
+  d->done = TRUE;
+}
+
+static void
+test_forked_child_keeps_port (void)
+{
+  g_autoptr(PsTerminateTarget) target = NULL;
+  g_autoptr(PsBackend) backend = NULL;
+  g_autoptr(PsMonitor) monitor = NULL;
+  RescanData d = { 0 };
+  PsSocket key = { 0 };
+  const PsSocket *held;
+  gboolean child_seen = FALSE;
+  gboolean parent_seen = FALSE;
+  Child child;
+
+  child_start (&child, CHILD_LISTEN_FORK);
+  g_assert_cmpint (child.grandchild, >, 0);
+
+  backend = ps_local_backend_new ();
+  monitor = ps_monitor_new (backend);
+
+  target = ps_terminate_target_new (child.pid, child.start_time, child.inode);
+  g_assert_cmpint (run_end (target, 5, FALSE, NULL), ==, PS_TERMINATE_EXITED);
+  waitpid (child.pid, NULL, 0);
+  child.pid = 0;
+
+  /* The truth after the exit: the port is still held, by the child. */
+  key.protocol = PS_PROTOCOL_TCP;
+  key.family = AF_INET;
+  key.state = 10;           /* TCP_LISTEN */
+  key.port = child.port;
+  inet_pton (AF_INET, "127.0.0.1", key.address);
+  ps_terminate_rescan_async (monitor, &key, FALSE, DEADLINE_MS, NULL, rescan_cb, &d);
+  wait_until (&d.done);
+  g_assert_no_error (d.error);
+  g_assert_nonnull (d.snapshot);
+  held = ps_terminate_find_holder (d.snapshot, &key);
+  g_assert_nonnull (held);
+  g_assert_cmpuint (held->inode, ==, child.inode);
+  for (guint i = 0; i < held->owners->len; i++)
+    {
+      const PsOwner *o = g_ptr_array_index (held->owners, i);
+
+      child_seen |= o->pid == child.grandchild;
+      parent_seen |= o->pid == child.pid;
+    }
+  g_assert_true (child_seen);
+  g_assert_false (parent_seen);
+  g_clear_pointer (&d.snapshot, ps_snapshot_unref);
+
+  /* End that one too: the port is free, and a rescan says so. */
+  {
+    g_autoptr(PsTerminateTarget) second = NULL;
+    PsProcStat st;
+    RescanData d2 = { 0 };
+
+    g_assert_cmpint (ps_proc_read_stat (NULL, child.grandchild, &st), ==, 0);
+    second = ps_terminate_target_new (child.grandchild, st.start_time, child.inode);
+    g_assert_cmpint (run_end (second, 5, FALSE, NULL), ==, PS_TERMINATE_EXITED);
+    waitpid (child.grandchild, NULL, 0);
+    child.grandchild = 0;
+    ps_terminate_rescan_async (monitor, &key, TRUE, DEADLINE_MS, NULL, rescan_cb, &d2);
+    wait_until (&d2.done);
+    g_assert_no_error (d2.error);
+    g_assert_null (ps_terminate_find_holder (d2.snapshot, &key));
+    g_clear_pointer (&d2.snapshot, ps_snapshot_unref);
+    g_assert_finalize_object (g_steal_pointer (&second));
+  }
+  g_assert_false (port_accepts (child.port));
+
+  child_stop (&child);
+  g_assert_finalize_object (g_steal_pointer (&target));
+  g_assert_finalize_object (g_steal_pointer (&monitor));
+}
+
+static void
+test_refused (void)
+{
+  g_autoptr(PsTerminateTarget) init = NULL;
+  g_autoptr(PsTerminateTarget) self = NULL;
+  g_autoptr(PsTerminateTarget) parent = NULL;
+  PsProcStat st;
+
+  g_assert_cmpint (ps_proc_read_stat (NULL, 1, &st), ==, 0);
+  init = ps_terminate_target_new (1, st.start_time, 0);
+  g_assert_cmpint (run_end (init, 1, FALSE, NULL), ==, PS_TERMINATE_REFUSED);
+  g_assert_cmpint (run_end (init, 1, TRUE, NULL), ==, PS_TERMINATE_REFUSED);
+
+  g_assert_cmpint (ps_proc_read_stat (NULL, getpid (), &st), ==, 0);
+  self = ps_terminate_target_new (getpid (), st.start_time, 0);
+  g_assert_cmpint (run_end (self, 1, FALSE, NULL), ==, PS_TERMINATE_REFUSED);
+
+  g_assert_cmpint (ps_proc_read_stat (NULL, getppid (), &st), ==, 0);
+  parent = ps_terminate_target_new (getppid (), st.start_time, 0);
+  g_assert_cmpint (run_end (parent, 1, FALSE, NULL), ==, PS_TERMINATE_REFUSED);
+
+  /* A kernel thread (kthreadd's children), when this PID namespace shows them. */
+  if (ps_proc_read_stat (NULL, 2, &st) == 0 && (st.flags & 0x00200000u))
+    {
+      g_autoptr(PsTerminateTarget) kthread = ps_terminate_target_new (2, st.start_time, 0);
+
+      g_assert_cmpint (run_end (kthread, 1, FALSE, NULL), ==, PS_TERMINATE_REFUSED);
+    }
+  g_assert_cmpint (ps_pin_check_target (NULL, 0), ==, PS_PIN_REFUSED);
+  g_assert_cmpint (ps_pin_check_target (NULL, -5), ==, PS_PIN_REFUSED);
+}
+
+static PsOwner *
+owner_new (gint32      pid,
+           const char *name,
+           const char *unit,
+           const char *container)
+{
+  PsOwner *o = ps_owner_new ();
+
+  o->pid = pid;
+  o->name = g_strdup (name);
+  o->unit = g_strdup (unit);
+  o->container = g_strdup (container);
+  return o;
+}
+
+static void
+test_classify (void)
+{
+  g_autoptr(PsSnapshot) snapshot = ps_snapshot_new ();
+  PsSocket *s = ps_snapshot_add (snapshot);
+  g_autoptr(PsOwner) plain = owner_new (4242, "python3", "vte-spawn-1.scope", NULL);
+  g_autoptr(PsOwner) svc = owner_new (700, "nginx", "nginx.service", NULL);
+  g_autoptr(PsOwner) usvc = owner_new (701, "pipewire", "pipewire.service", NULL);
+  g_autoptr(PsOwner) init = owner_new (1, "systemd", "init.scope", NULL);
+  g_autoptr(PsOwner) docker = owner_new (800, "docker-proxy", "docker.service", NULL);
+  g_autoptr(PsOwner) ctr = owner_new (801, "nginx", "docker-0123abcd.scope", "docker:0123abcd");
+  g_autoptr(PsOwner) me = owner_new (getpid (), "test", NULL, NULL);
+  g_autoptr(PsOwner) session = owner_new (900, "systemd", "user@1000.service", NULL);
+  g_autofree char *detail = NULL;
+  gboolean user_unit = TRUE;
+
+  usvc->user_unit = TRUE;
+
+  g_assert_cmpint (ps_terminate_classify (s, plain, &detail, &user_unit), ==, PS_END_ACTION_END_PROCESS);
+  g_assert_null (detail);
+  g_assert_false (user_unit);
+
+  g_assert_cmpint (ps_terminate_classify (s, svc, &detail, &user_unit), ==, PS_END_ACTION_STOP_SERVICE);
+  g_assert_cmpstr (detail, ==, "nginx.service");
+  g_assert_false (user_unit);
+  g_clear_pointer (&detail, g_free);
+
+  g_assert_cmpint (ps_terminate_classify (s, usvc, &detail, &user_unit), ==, PS_END_ACTION_STOP_SERVICE);
+  g_assert_cmpstr (detail, ==, "pipewire.service");
+  g_assert_true (user_unit);
+  g_clear_pointer (&detail, g_free);
+
+  /* The user's whole systemd is not a service to stop here. */
+  g_assert_cmpint (ps_terminate_classify (s, session, NULL, NULL), ==, PS_END_ACTION_END_PROCESS);
+  g_assert_true (ps_terminate_is_session_critical (session));
+
+  /* Socket activation: PID 1 alone, then with the service it started. */
+  g_ptr_array_add (s->owners, ps_owner_ref (init));
+  g_assert_cmpint (ps_terminate_classify (s, init, &detail, NULL), ==, PS_END_ACTION_SOCKET_ACTIVATED);
+  g_assert_null (detail);
+  g_ptr_array_add (s->owners, ps_owner_ref (svc));
+  g_assert_cmpint (ps_terminate_classify (s, init, &detail, NULL), ==, PS_END_ACTION_STOP_SERVICE);
+  g_assert_cmpstr (detail, ==, "nginx.service");
+  g_clear_pointer (&detail, g_free);
+
+  g_assert_cmpint (ps_terminate_classify (s, docker, &detail, NULL), ==, PS_END_ACTION_CONTAINER);
+  g_assert_cmpstr (detail, ==, "docker-proxy");
+  g_clear_pointer (&detail, g_free);
+  g_assert_cmpint (ps_terminate_classify (s, ctr, &detail, NULL), ==, PS_END_ACTION_CONTAINER);
+  g_assert_cmpstr (detail, ==, "docker:0123abcd");
+  g_clear_pointer (&detail, g_free);
+
+  g_assert_cmpint (ps_terminate_classify (s, me, NULL, NULL), ==, PS_END_ACTION_REFUSED);
+  g_assert_cmpint (ps_terminate_classify (s, NULL, NULL, NULL), ==, PS_END_ACTION_REFUSED);
+}
+
+static void
+test_session_critical (void)
+{
+  const char *critical[] = { "gnome-shell", "gnome-session-b", "mutter", "Xwayland", "Xorg",
+                             "kwin_wayland", "plasmashell", "dbus-daemon", "dbus-broker",
+                             "pipewire", "wireplumber", "gdm-wayland-ses", NULL };
+  const char *ordinary[] = { "python3", "node", "nginx", "gnome-text-edit", "sshd", NULL };
+
+  for (guint i = 0; critical[i] != NULL; i++)
+    {
+      g_autoptr(PsOwner) o = owner_new (1000, critical[i], NULL, NULL);
+
+      g_assert_true (ps_terminate_is_session_critical (o));
+    }
+  for (guint i = 0; ordinary[i] != NULL; i++)
+    {
+      g_autoptr(PsOwner) o = owner_new (1000, ordinary[i], NULL, NULL);
+
+      g_assert_false (ps_terminate_is_session_critical (o));
+    }
+}
+
+typedef struct
+{
+  gboolean done;
+  gboolean ok;
+  GError *error;
+} StopData;
+
+static void
+stop_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      data)
+{
+  StopData *d = data;
+
+  d->ok = ps_terminate_stop_unit_finish (result, &d->error);
+  d->done = TRUE;
+}
+
+static void
+test_stop_unit_without_bus (void)
+{
+  StopData d = { 0 };
+
+  /* No system bus here (main points the address at nothing): a clear error,
+   * not a hang and not success. */
+  ps_terminate_stop_unit_async ("nginx.service", FALSE, NULL, stop_cb, &d);
+  wait_until (&d.done);
+  g_assert_false (d.ok);
+  g_assert_error (d.error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED);
+  g_assert_nonnull (strstr (d.error->message, "system bus"));
+  g_clear_error (&d.error);
+}
+
+static void
+test_result_strings (void)
+{
+  g_assert_cmpstr (ps_terminate_result_to_string (PS_TERMINATE_ALREADY_EXITED), ==, "Already exited");
+  g_assert_cmpstr (ps_terminate_result_to_string (PS_TERMINATE_NOT_AUTHORIZED), ==, "Not authorized");
+  g_assert_cmpstr (ps_terminate_result_to_string (PS_TERMINATE_DISMISSED), ==,
+                   "Authentication was cancelled");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *address = NULL;
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+
+  /* Before any thread starts: no system bus at this address. */
+  address = g_strdup_printf ("unix:path=/nonexistent/portscope-test-%d/bus", (int) getpid ());
+  g_setenv ("DBUS_SYSTEM_BUS_ADDRESS", address, TRUE);
+
+  /* Grandchildren of ended children come back to us, to be reaped. */
+  prctl (PR_SET_CHILD_SUBREAPER, 1);
+  /* A write to a closed pipe must fail, not kill the test. */
+  signal (SIGPIPE, SIG_IGN);
+
+  g_test_add_func ("/terminate/end-listener", test_end_listener);
+  g_test_add_func ("/terminate/already-exited", test_already_exited);
+  g_test_add_func ("/terminate/wrong-start-time", test_wrong_start_time);
+  g_test_add_func ("/terminate/handoff-no-longer-holds", test_handoff);
+  g_test_add_func ("/terminate/ignores-term-force-stop", test_ignores_term);
+  g_test_add_func ("/terminate/stopped-continued", test_stopped);
+  g_test_add_func ("/terminate/forked-child-keeps-port", test_forked_child_keeps_port);
+  g_test_add_func ("/terminate/refused", test_refused);
+  g_test_add_func ("/terminate/classify", test_classify);
+  g_test_add_func ("/terminate/session-critical", test_session_critical);
+  g_test_add_func ("/terminate/stop-unit-without-bus", test_stop_unit_without_bus);
+  g_test_add_func ("/terminate/result-strings", test_result_strings);
+  ret = g_test_run ();
+  return ret;
+}
