@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Not a test: how long after the window maps the first rows are painted
+ * (issue 7: ≤ 100 ms even at large).  Runs the real application; the clock
+ * starts at the window's "map" and stops at the first frame painted after the
+ * column view's model has rows.  Needs a display; run it under xvfb-run.
+ * Output: key=value lines (times in ms). */
+#include "config.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <adwaita.h>
+
+#include "ps-application.h"
+
+#define GIVE_UP_SECONDS 60
+
+typedef struct
+{
+  GApplication *app;
+  GtkWidget *window;
+  GListModel *model;
+  gint64 started;
+  gint64 mapped;
+  gint64 items;     /* when the model first had rows */
+  gint64 painted;   /* the first frame painted after that */
+  guint n_items;
+  gulong paint_handler;
+  gboolean done;
+} State;
+
+static GtkColumnView *
+find_column_view (GtkWidget *widget)
+{
+  if (GTK_IS_COLUMN_VIEW (widget))
+    return GTK_COLUMN_VIEW (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkColumnView *found = find_column_view (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+finish (State *state)
+{
+  if (state->done)
+    return;
+  state->done = TRUE;
+  printf ("launch_to_map_ms=%.1f\n", (state->mapped - state->started) / 1000.0);
+  printf ("map_to_items_ms=%.1f\n", (MAX (state->items, state->mapped) - state->mapped) / 1000.0);
+  printf ("map_to_rows_ms=%.1f\n", (state->painted - state->mapped) / 1000.0);
+  printf ("rows=%u\n", state->n_items);
+  fflush (stdout);
+  g_application_quit (state->app);
+}
+
+static void
+on_after_paint (GdkFrameClock *clock,
+                State         *state)
+{
+  if (state->items == 0 || state->mapped == 0 || state->done)
+    return;
+  state->painted = g_get_monotonic_time ();
+  finish (state);
+}
+
+static void
+check_items (State *state)
+{
+  if (state->items != 0 || state->model == NULL)
+    return;
+  state->n_items = g_list_model_get_n_items (state->model);
+  if (state->n_items > 0)
+    {
+      state->items = g_get_monotonic_time ();
+      /* Make sure a frame follows even if nothing else asks for one. */
+      gtk_widget_queue_draw (state->window);
+    }
+}
+
+static void
+on_items_changed (GListModel *model,
+                  guint       position,
+                  guint       removed,
+                  guint       added,
+                  State      *state)
+{
+  check_items (state);
+}
+
+static void
+on_map (GtkWidget *window,
+        State     *state)
+{
+  GtkColumnView *view;
+  GdkFrameClock *clock;
+
+  if (state->mapped != 0)
+    return;
+  state->mapped = g_get_monotonic_time ();
+
+  view = find_column_view (window);
+  if (view == NULL)
+    {
+      g_printerr ("bench-first-rows: the window has no GtkColumnView\n");
+      exit (1);
+    }
+  state->model = G_LIST_MODEL (gtk_column_view_get_model (view));
+  g_signal_connect (state->model, "items-changed", G_CALLBACK (on_items_changed), state);
+  check_items (state);
+
+  clock = gtk_widget_get_frame_clock (window);
+  state->paint_handler = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), state);
+}
+
+static void
+on_window_added (GtkApplication *app,
+                 GtkWindow      *window,
+                 State          *state)
+{
+  if (state->window != NULL)
+    return;
+  state->window = GTK_WIDGET (window);
+  g_signal_connect (window, "map", G_CALLBACK (on_map), state);
+}
+
+static gboolean
+give_up (gpointer user_data)
+{
+  g_printerr ("bench-first-rows: no rows after %d s\n", GIVE_UP_SECONDS);
+  exit (1);
+  return G_SOURCE_REMOVE;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GApplication) app = NULL;
+  State state = { 0 };
+  char *args[] = { argv[0], NULL };
+  int status;
+
+  setlocale (LC_ALL, "");
+  state.started = g_get_monotonic_time ();
+  app = G_APPLICATION (ps_application_new ());
+  /* One instance per run, whatever else runs on this bus. */
+  g_application_set_flags (app, g_application_get_flags (app) | G_APPLICATION_NON_UNIQUE);
+  state.app = app;
+  g_signal_connect (app, "window-added", G_CALLBACK (on_window_added), &state);
+  g_timeout_add_seconds (GIVE_UP_SECONDS, give_up, NULL);
+  status = g_application_run (app, 1, args);
+  if (state.painted == 0)
+    return 1;
+  return status;
+}
