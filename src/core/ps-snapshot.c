@@ -165,7 +165,6 @@ ps_snapshot_add (PsSnapshot *self)
   g_return_val_if_fail (self != NULL, NULL);
 
   socket = g_new0 (PsSocket, 1);
-  socket->v6only = 2;
   socket->owners = g_ptr_array_new_with_free_func ((GDestroyNotify) ps_owner_unref);
   g_ptr_array_add (self->sockets, socket);
   return socket;
