@@ -2,11 +2,27 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # The Flatpak manifest: flatpak-builder reads it with no unknown property, its
 # finish-args are exactly the justified set, nothing forbidden, and the app
-# module builds the static helper.  Usage: check-flatpak-manifest.sh MANIFEST APP_ID
+# module builds the static helper; the test manifest (suite flatpak) differs
+# from it only in runtime, runtime-version and sdk.
+# Usage: check-flatpak-manifest.sh MANIFEST APP_ID [TEST_MANIFEST]
 set -u
 manifest="$1"
 base_id="$2"
+test_manifest="${3:-}"
 status=0
+
+if [ -n "$test_manifest" ]; then
+  /usr/bin/python3 - "$manifest" "$test_manifest" <<'PY' || status=1
+import json, sys
+real, test = (json.load(open(p)) for p in sys.argv[1:3])
+for m in (real, test):
+    for key in ("runtime", "runtime-version", "sdk"):
+        m.pop(key, None)
+if real != test:
+    keys = sorted(k for k in set(real) | set(test) if real.get(k) != test.get(k))
+    sys.exit("FAIL: %s differs from %s beyond runtime/sdk, in: %s" % (sys.argv[2], sys.argv[1], keys))
+PY
+fi
 
 if ! command -v flatpak-builder >/dev/null 2>&1; then
   echo "flatpak-builder is not installed: skipped (build-aux/dev installs it)"

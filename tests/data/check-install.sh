@@ -38,11 +38,7 @@ need "$datadir/metainfo/$app_id.metainfo.xml"
 need "$datadir/icons/hicolor/scalable/apps/$app_id.svg"
 need "$datadir/icons/hicolor/symbolic/apps/$app_id-symbolic.svg"
 need "$datadir/glib-2.0/schemas/$base_id.gschema.xml"
-if [ -e "$src/data/$base_id.policy" ]; then
-  need "$datadir/polkit-1/actions/$base_id.policy"
-else
-  echo "skip $datadir/polkit-1/actions/$base_id.policy (not written yet)"
-fi
+need "$datadir/polkit-1/actions/$base_id.policy"
 for lang in $(grep -v -e '^#' -e '^[[:space:]]*$' "$src/po/LINGUAS"); do
   need "$localedir/$lang/LC_MESSAGES/portscope.mo"
 done

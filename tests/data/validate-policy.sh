@@ -1,14 +1,12 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
-# xmllint against polkit's DTD: the policy as written and as installed
-# (with its translations merged).  Skips only while the policy does not exist.
+# The polkit policy, as written (a template) and as built (helper path
+# substituted, translations merged): valid against polkit's DTD, declaring
+# every action the code uses, pointing pkexec at the installed helper.
+# Usage: validate-policy.sh SOURCE.policy.in BUILT.policy LIBEXECDIR
 set -u
-src="$1"
+src="$1" built="$2" libexecdir="$3"
 dtd=/usr/share/polkit-1/policyconfig-1.dtd
-if [ ! -e "$src" ]; then
-  echo "$src does not exist yet: skipped"
-  exit 77
-fi
 if [ ! -r "$dtd" ]; then
   # The GNOME SDK has no polkit DTD: skip inside a Flatpak build only.
   if [ -e /.flatpak-info ]; then
@@ -18,14 +16,23 @@ if [ ! -r "$dtd" ]; then
   echo "$dtd missing: install polkitd" >&2
   exit 1
 fi
-shift
 status=0
-for f in "$src" "$@"; do
-  [ -e "$f" ] || { echo "missing: $f (reconfigure: the policy appeared after meson setup)" >&2; status=1; continue; }
-  xmllint --noout --dtdvalid "$dtd" "$f" || status=1
+for f in "$src" "$built"; do
+  [ -e "$f" ] || { echo "missing: $f" >&2; status=1; continue; }
+  xmllint --noout --dtdvalid "$dtd" "$f" && echo "valid: $f" || status=1
 done
-# Every action the code uses must be declared.
-for action in io.github.portscope.Portscope.terminate; do
-  grep -q "id=\"$action\"" "$src" || { echo "action $action not declared in $src" >&2; status=1; }
+for action in io.github.portscope.Portscope.terminate io.github.portscope.Portscope.inspect; do
+  grep -q "id=\"$action\"" "$built" || { echo "action $action not declared in $built" >&2; status=1; }
+done
+if grep -q '@[A-Z_]*@' "$built"; then
+  echo "unsubstituted @VARIABLE@ in $built" >&2
+  status=1
+fi
+grep -q ">$libexecdir/portscope-helper<" "$built" \
+  || { echo "$built does not point pkexec at $libexecdir/portscope-helper" >&2; status=1; }
+# Translated messages made it in (polkit shows them in the password dialog).
+for lang in de fr; do
+  grep -q "<message xml:lang=\"$lang\">" "$built" \
+    || { echo "no $lang message in $built" >&2; status=1; }
 done
 exit $status
