@@ -38,8 +38,6 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (PsValidateScope, ps_validate_scope, GTK_TYPE_BUIL
                                G_IMPLEMENT_INTERFACE (GTK_TYPE_BUILDER_SCOPE,
                                                       ps_validate_scope_iface_init))
 
-static GtkBuilderScopeInterface *parent_scope_iface;
-
 static void
 noop_handler (void)
 {
@@ -65,7 +63,6 @@ ps_validate_scope_create_closure (GtkBuilderScope        *scope,
 static void
 ps_validate_scope_iface_init (GtkBuilderScopeInterface *iface)
 {
-  parent_scope_iface = g_type_interface_peek_parent (iface);
   iface->create_closure = ps_validate_scope_create_closure;
 }
 
