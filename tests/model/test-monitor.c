@@ -347,6 +347,18 @@ test_first_scan (void)
   g_assert_cmpuint (fake_get (fake, &fake->max_in_scan), ==, 1);
   g_assert_cmpuint (log.n_failed, ==, 0);
 
+  /* Asking for connections rescans at once with the flag. */
+  ps_monitor_set_connections (monitor, TRUE);
+  want.n = 3;
+  g_assert_true (model_wait_until (want_scans, &want, 5000));
+  g_assert_true (fake_flags (fake, 2) & PS_SCAN_CONNECTIONS);
+
+  /* The interval is clamped. */
+  ps_monitor_set_interval (monitor, 10);
+  g_assert_cmpuint (ps_monitor_get_interval (monitor), ==, 250);
+  ps_monitor_set_interval (monitor, 10 * 60 * 1000);
+  g_assert_cmpuint (ps_monitor_get_interval (monitor), ==, 60000);
+
   log_clear (&log);
   g_assert_finalize_object (monitor);
   finalize_backend (fake);
