@@ -165,7 +165,6 @@ ps_application_startup (GApplication *app)
 
   G_APPLICATION_CLASS (ps_application_parent_class)->startup (app);
 
-  ps_ui_ensure_types ();
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions), app);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.preferences", preferences_accels);
@@ -185,5 +184,8 @@ ps_application_class_init (PsApplicationClass *klass)
 static void
 ps_application_init (PsApplication *self)
 {
+  /* Resources before GtkApplication's startup: the icon theme lists the
+   * resource icon folder once, when it first loads. */
+  ps_ui_ensure_types ();
   ps_cli_add_options (G_APPLICATION (self));
 }
