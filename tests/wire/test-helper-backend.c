@@ -262,7 +262,8 @@ test_killed_mid_request (void)
   gint64 t0, deadline;
 
   backend = fake_backend ("die-once");
-  ps_helper_backend_set_timeouts (PS_HELPER_BACKEND (backend), 0, 0, 500, 1000);
+  /* The restart runs the real helper: a full /proc walk may be slow here. */
+  ps_helper_backend_set_timeouts (PS_HELPER_BACKEND (backend), 30000, 30000, 500, 1000);
 
   t0 = g_get_monotonic_time ();
   snapshot = ps_backend_scan (backend, PS_SCAN_DEFAULT, NULL, NULL, &error);
@@ -280,7 +281,7 @@ test_killed_mid_request (void)
   g_clear_error (&error);
 
   /* After it, a restart (the fake now runs the real helper). */
-  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
   while (snapshot == NULL)
     {
       g_assert_cmpint (g_get_monotonic_time (), <, deadline);
@@ -513,6 +514,35 @@ test_host_mode (void)
   close (fd);
 }
 
+/* Host mode with a copy that speaks another protocol version: the copy is
+ * removed, and the next start places a fresh one. */
+static void
+test_host_version_mismatch (void)
+{
+  g_autofree char *flag = g_build_filename (tmpdir, "spawn-version", NULL);
+  g_autoptr(PsBackend) backend = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *copy = NULL;
+
+  backend = ps_helper_backend_new (PS_HELPER_MODE_HOST);
+  copy = ps_helper_backend_install_host_copy (helper_path (), g_get_user_data_dir (), &error);
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (copy, G_FILE_TEST_EXISTS));
+
+  /* The fake flatpak-spawn now runs a helper that says hello in version 2. */
+  g_assert_true (g_file_set_contents (flag, "", -1, NULL));
+  g_assert_false (ps_helper_backend_start (PS_HELPER_BACKEND (backend), NULL, &error));
+  g_assert_error (error, PS_HELPER_BACKEND_ERROR, PS_HELPER_BACKEND_ERROR_PROTOCOL);
+  g_assert_false (g_file_test (copy, G_FILE_TEST_EXISTS));
+  g_clear_error (&error);
+
+  /* Back to this version: a fresh copy, and it works. */
+  g_unlink (flag);
+  g_assert_true (ps_helper_backend_start (PS_HELPER_BACKEND (backend), NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (copy, G_FILE_TEST_EXISTS));
+}
+
 /* Host mode when the host cannot be reached at all (flatpak-spawn fails, as
  * without --talk-name=org.freedesktop.Flatpak): sockets still listed. */
 static void
@@ -576,9 +606,10 @@ main (int   argc,
   g_free (script);
   script = g_strdup_printf ("#!/bin/sh\n"
                             "[ -e '%s/spawn-refuse' ] && exit 1\n"
+                            "[ -e '%s/spawn-version' ] && exec '%s' version\n"
                             "echo \"$@\" >> '%s/spawn.log'\n"
                             "[ \"$1\" = --host ] && [ \"$2\" = --watch-bus ] || exit 3\n"
-                            "shift 2\nexec \"$@\"\n", tmpdir, tmpdir);
+                            "shift 2\nexec \"$@\"\n", tmpdir, tmpdir, fake_path (), tmpdir);
   g_assert_true (g_file_set_contents_full (spawn, script, -1, G_FILE_SET_CONTENTS_NONE, 0700, NULL));
   g_setenv ("PORTSCOPE_FLATPAK_SPAWN", spawn, TRUE);
 
@@ -600,6 +631,7 @@ main (int   argc,
   g_test_add_func ("/helper-backend/privileged-command", test_privileged_command);
   g_test_add_func ("/helper-backend/host-copy", test_host_copy);
   g_test_add_func ("/helper-backend/host-mode", test_host_mode);
+  g_test_add_func ("/helper-backend/host-version-mismatch", test_host_version_mismatch);
   g_test_add_func ("/helper-backend/host-unreachable", test_host_unreachable);
 
   status = g_test_run ();
