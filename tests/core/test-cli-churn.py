@@ -144,7 +144,7 @@ def inside():
             return set(state) == final
 
         try:
-            wait_for(converged, timeout=15, what="--watch to report the final set")
+            wait_for(converged, timeout=40, what="--watch to report the final set")
             c.check(True, "--watch converged to the %d sockets still open" % len(final))
         except AssertionError as e:
             c.check(False, "%s: reported %d, open %d; missing %r; extra %r"
