@@ -419,6 +419,10 @@ on_selection_changed (PsWindow *self)
 {
   PsSocketItem *item = gtk_single_selection_get_selected_item (self->selection);
 
+  /* Re-filtering and re-sorting move the selected row: same item, nothing to do. */
+  if (item == ps_detail_pane_get_item (self->detail_pane))
+    return;
+
   ps_detail_pane_set_item (self->detail_pane, item);
   g_clear_pointer (&self->pins, ps_end_process_pins_free);
   if (item != NULL)
@@ -426,6 +430,17 @@ on_selection_changed (PsWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "window.end-process", item != NULL);
 
   if (item != NULL && adw_leaflet_get_folded (self->leaflet))
+    adw_leaflet_set_visible_child (self->leaflet, self->detail_page);
+}
+
+/* Enter or a double click on a row: in a narrow window, show its details. */
+static void
+on_row_activated (PsWindow *self,
+                  guint     position)
+{
+  gtk_single_selection_set_selected (self->selection, position);
+  if (adw_leaflet_get_folded (self->leaflet) &&
+      gtk_single_selection_get_selected_item (self->selection) != NULL)
     adw_leaflet_set_visible_child (self->leaflet, self->detail_page);
 }
 
@@ -738,6 +753,8 @@ ps_window_init (PsWindow *self)
 
   g_signal_connect_object (self->filter_model, "items-changed",
                            G_CALLBACK (on_items_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->column_view, "activate",
+                           G_CALLBACK (on_row_activated), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->selection, "notify::selected-item",
                            G_CALLBACK (on_selection_changed), self, G_CONNECT_SWAPPED);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "window.end-process", FALSE);
