@@ -15,6 +15,7 @@
 #include <glib-unix.h>
 
 #include "ps-backend.h"
+#include "ps-bench.h"
 #include "ps-cli.h"
 #include "ps-json.h"
 #include "ps-text.h"
@@ -36,6 +37,9 @@ static const GOptionEntry cli_entries[] = {
     N_("Print a line per added, removed or changed socket until interrupted"), NULL },
   { "interval", 'i', 0, G_OPTION_ARG_STRING, NULL,
     N_("With --watch: milliseconds between scans (default 1000)"), N_("MS") },
+  { "bench", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("Measure scans on this machine and print JSON (SPEC: cold=N,steady=N,churn=SECONDS,interval=MS or all)"),
+    N_("SPEC") },
   { "version", 'V', 0, G_OPTION_ARG_NONE, NULL,
     N_("Print the version and exit"), NULL },
   { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, NULL,
@@ -451,6 +455,19 @@ ps_cli_handle_local_options (GApplication *app,
     {
       g_print ("portscope %s\n", PACKAGE_VERSION);
       return 0;
+    }
+
+  if (g_variant_dict_contains (options, "bench"))
+    {
+      const char *spec = NULL;
+
+      if (list || watch || json || all ||
+          g_variant_dict_contains (options, "port") ||
+          g_variant_dict_contains (options, "interval") ||
+          g_variant_dict_contains (options, G_OPTION_REMAINING))
+        return bad_argument (_("--bench takes no other option"));
+      g_variant_dict_lookup (options, "bench", "&s", &spec);
+      return ps_bench_main (spec);
     }
 
   g_variant_dict_lookup (options, "port", "&s", &port_text);

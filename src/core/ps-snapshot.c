@@ -184,6 +184,33 @@ ps_snapshot_sort (PsSnapshot *self)
   g_return_if_fail (self != NULL);
 
   g_ptr_array_sort (self->sockets, compare_socket_ptrs);
+
+  /* Keys must be unique for find and diff.  A kernel dump resumed while
+   * sockets come and go can list one socket twice: keep the first. */
+  if (self->sockets->len > 1)
+    {
+      guint kept = 1;
+
+      for (guint i = 1; i < self->sockets->len; i++)
+        {
+          PsSocket *socket = g_ptr_array_index (self->sockets, i);
+
+          if (ps_socket_compare (g_ptr_array_index (self->sockets, kept - 1), socket) == 0)
+            {
+              ps_socket_free (socket);
+              continue;
+            }
+          g_ptr_array_index (self->sockets, kept++) = socket;
+        }
+      if (kept < self->sockets->len)
+        {
+          g_debug ("Dropped %u repeated sockets from a scan", self->sockets->len - kept);
+          /* The dropped ones are freed already: shrink without the free func. */
+          g_ptr_array_set_free_func (self->sockets, NULL);
+          g_ptr_array_set_size (self->sockets, kept);
+          g_ptr_array_set_free_func (self->sockets, (GDestroyNotify) ps_socket_free);
+        }
+    }
 }
 
 guint

@@ -87,7 +87,9 @@ void ps_snapshot_unref (PsSnapshot *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PsSnapshot, ps_snapshot_unref)
 
 /* Building (one thread, before sharing): appends a zeroed socket owned by the
- * snapshot (owners array created), then call ps_snapshot_sort() once. */
+ * snapshot (owners array created), then call ps_snapshot_sort() once.  Sorting
+ * keeps one socket per key (a dump under churn can repeat a socket): pointers
+ * returned by ps_snapshot_add() are not to be used after it. */
 PsSocket *ps_snapshot_add (PsSnapshot *self);
 void ps_snapshot_sort (PsSnapshot *self);
 

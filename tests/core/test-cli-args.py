@@ -42,6 +42,9 @@ BAD = [
     ["abc"],
     ["--list", "abc"],
     ["\x1b[31m"],
+    ["--bench=no-such-kind"],
+    ["--bench=cold=1", "--list"],
+    ["--bench=cold=1", "8080"],
 ]
 
 

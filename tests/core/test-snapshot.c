@@ -99,6 +99,37 @@ test_sort_and_find (void)
 }
 
 static void
+test_sort_merges_repeats (void)
+{
+  g_autoptr(PsSnapshot) snapshot = ps_snapshot_new ();
+  g_autoptr(PsSnapshot) before = ps_snapshot_new ();
+  g_autoptr(PsSnapshotDiff) diff = NULL;
+
+  /* A dump resumed under churn listed inode 2 three times and 5 twice. */
+  add_socket (snapshot, PS_PROTOCOL_TCP, AF_INET, 1, 20, 2);
+  add_socket (snapshot, PS_PROTOCOL_TCP, AF_INET, 1, 50, 5);
+  add_socket (snapshot, PS_PROTOCOL_TCP, AF_INET, 1, 20, 2);
+  add_socket (snapshot, PS_PROTOCOL_TCP, AF_INET, 1, 10, 1);
+  add_socket (snapshot, PS_PROTOCOL_TCP, AF_INET, 1, 20, 2);
+  add_socket (snapshot, PS_PROTOCOL_TCP, AF_INET, 1, 50, 5);
+  ps_snapshot_sort (snapshot);
+
+  g_assert_cmpuint (ps_snapshot_get_n_sockets (snapshot), ==, 3);
+  assert_sorted (snapshot);
+  g_assert_cmpuint (ps_snapshot_get_socket (snapshot, 0)->inode, ==, 1);
+  g_assert_cmpuint (ps_snapshot_get_socket (snapshot, 1)->inode, ==, 2);
+  g_assert_cmpuint (ps_snapshot_get_socket (snapshot, 2)->inode, ==, 5);
+
+  /* So a socket present before is never "added" again. */
+  add_socket (before, PS_PROTOCOL_TCP, AF_INET, 1, 20, 2);
+  ps_snapshot_sort (before);
+  diff = ps_snapshot_diff (before, snapshot);
+  g_assert_cmpuint (diff->added->len, ==, 2);
+  g_assert_cmpuint (diff->removed->len, ==, 0);
+  g_assert_cmpuint (diff->changed_old->len, ==, 0);
+}
+
+static void
 test_find_empty (void)
 {
   g_autoptr(PsSnapshot) snapshot = ps_snapshot_new ();
@@ -331,6 +362,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/snapshot/sort-and-find", test_sort_and_find);
+  g_test_add_func ("/snapshot/sort-merges-repeats", test_sort_merges_repeats);
   g_test_add_func ("/snapshot/find-empty", test_find_empty);
   g_test_add_func ("/snapshot/diff/empty", test_diff_empty);
   g_test_add_func ("/snapshot/diff/from-null", test_diff_from_null);
