@@ -19,6 +19,7 @@
 #include "ps-detail-pane.h"
 #include "ps-fact-row.h"
 #include "ps-knowledge.h"
+#include "ps-preferences-window.h"
 #include "ps-window.h"
 
 #define DEADLINE_USEC (20 * G_USEC_PER_SEC)
@@ -588,6 +589,47 @@ test_search_port_selects (void)
 }
 
 static void
+test_preferences (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (BASE_APP_ID);
+  GtkWidget *preferences = ps_preferences_window_new ();
+  GtkAdjustment *interval = template_child (preferences, PS_TYPE_PREFERENCES_WINDOW, "interval_adjustment");
+  GtkAdjustment *terminate = template_child (preferences, PS_TYPE_PREFERENCES_WINDOW, "terminate_adjustment");
+  GtkSwitch *connections = template_child (preferences, PS_TYPE_PREFERENCES_WINDOW, "connections_switch");
+  PsWindow *window = window_new ();
+  gpointer preferences_ptr = preferences;
+  guint interval_ms = 0;
+  gboolean scan_connections = TRUE;
+
+  gtk_window_present (GTK_WINDOW (preferences));
+
+  /* Seconds in the window, milliseconds in the settings, and the monitor follows. */
+  g_assert_cmpfloat_with_epsilon (gtk_adjustment_get_value (interval), 1.0, 0.001);
+  gtk_adjustment_set_value (interval, 2.5);
+  g_assert_cmpuint (g_settings_get_uint (settings, "refresh-interval"), ==, 2500);
+  g_object_get (ps_window_get_monitor (window), "interval", &interval_ms, "connections", &scan_connections, NULL);
+  g_assert_cmpuint (interval_ms, ==, 2500);
+  g_assert_false (scan_connections);
+
+  g_settings_set_uint (settings, "terminate-timeout", 9);
+  g_assert_cmpfloat_with_epsilon (gtk_adjustment_get_value (terminate), 9.0, 0.001);
+
+  gtk_switch_set_active (connections, TRUE);
+  g_assert_true (g_settings_get_boolean (settings, "show-connections"));
+  g_object_get (ps_window_get_monitor (window), "connections", &scan_connections, NULL);
+  g_assert_true (scan_connections);
+
+  g_settings_reset (settings, "refresh-interval");
+  g_settings_reset (settings, "terminate-timeout");
+  g_settings_reset (settings, "show-connections");
+
+  g_object_add_weak_pointer (G_OBJECT (preferences), &preferences_ptr);
+  gtk_window_destroy (GTK_WINDOW (preferences));
+  g_assert_true (wait_for (is_null, &preferences_ptr));
+  window_destroy_and_check (window);
+}
+
+static void
 test_started_text (void)
 {
   g_assert_null (ps_detail_pane_format_started (0));
@@ -612,6 +654,7 @@ main (int   argc,
   g_test_add_func ("/ui/window/free-port", test_free_port);
   g_test_add_func ("/ui/window/filters", test_filters);
   g_test_add_func ("/ui/window/search-port-selects", test_search_port_selects);
+  g_test_add_func ("/ui/preferences", test_preferences);
   g_test_add_func ("/ui/detail-pane/started", test_started_text);
 
   return g_test_run ();
