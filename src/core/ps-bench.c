@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <glib/gi18n.h>
 
@@ -28,6 +29,7 @@ typedef struct
 typedef struct
 {
   GArray *total;       /* gint64 µs per scan */
+  GArray *cpu;         /* gint64 µs of CPU (every thread of the process) per scan */
   GArray *dump;
   GArray *owners;
   GArray *facts;
@@ -45,6 +47,7 @@ series_init (Series *s)
 {
   memset (s, 0, sizeof *s);
   s->total = g_array_new (FALSE, FALSE, sizeof (gint64));
+  s->cpu = g_array_new (FALSE, FALSE, sizeof (gint64));
   s->dump = g_array_new (FALSE, FALSE, sizeof (gint64));
   s->owners = g_array_new (FALSE, FALSE, sizeof (gint64));
   s->facts = g_array_new (FALSE, FALSE, sizeof (gint64));
@@ -54,6 +57,7 @@ static void
 series_clear (Series *s)
 {
   g_clear_pointer (&s->total, g_array_unref);
+  g_clear_pointer (&s->cpu, g_array_unref);
   g_clear_pointer (&s->dump, g_array_unref);
   g_clear_pointer (&s->owners, g_array_unref);
   g_clear_pointer (&s->facts, g_array_unref);
@@ -62,9 +66,11 @@ series_clear (Series *s)
 static void
 series_add (Series            *s,
             gint64             total_usec,
+            gint64             cpu_usec,
             const PsScanStats *stats)
 {
   g_array_append_val (s->total, total_usec);
+  g_array_append_val (s->cpu, cpu_usec);
   g_array_append_val (s->dump, stats->dump_usec);
   g_array_append_val (s->owners, stats->owners_usec);
   g_array_append_val (s->facts, stats->facts_usec);
@@ -125,6 +131,7 @@ print_series (GString    *out,
   g_string_append_printf (out, "    \"min_ms\": %.3f,\n", quantile_ms (s->total, 0.0));
   g_string_append_printf (out, "    \"p95_ms\": %.3f,\n", quantile_ms (s->total, 0.95));
   g_string_append_printf (out, "    \"max_ms\": %.3f,\n", quantile_ms (s->total, 1.0));
+  g_string_append_printf (out, "    \"cpu_median_ms\": %.3f,\n", quantile_ms (s->cpu, 0.5));
   g_string_append_printf (out, "    \"dump_median_ms\": %.3f,\n", quantile_ms (s->dump, 0.5));
   g_string_append_printf (out, "    \"owners_median_ms\": %.3f,\n", quantile_ms (s->owners, 0.5));
   g_string_append_printf (out, "    \"facts_median_ms\": %.3f,\n", quantile_ms (s->facts, 0.5));
@@ -220,6 +227,17 @@ parse_spec (const char *text,
   return TRUE;
 }
 
+/* CPU time of the whole process (the walk may use several threads), in µs. */
+static gint64
+process_cpu_usec (void)
+{
+  struct timespec ts;
+
+  if (clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &ts) != 0)
+    return 0;
+  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
+
 /* One scan, timed from the outside.  Returns the snapshot or NULL. */
 static PsSnapshot *
 timed_scan (PsScanner   *scanner,
@@ -229,11 +247,12 @@ timed_scan (PsScanner   *scanner,
 {
   PsScanStats stats = { 0 };
   PsSnapshot *snapshot;
+  gint64 c0 = process_cpu_usec ();
   gint64 t0 = g_get_monotonic_time ();
 
   snapshot = ps_scanner_scan (scanner, flags, &stats, error);
   if (snapshot != NULL && series != NULL)
-    series_add (series, g_get_monotonic_time () - t0, &stats);
+    series_add (series, g_get_monotonic_time () - t0, process_cpu_usec () - c0, &stats);
   return snapshot;
 }
 
