@@ -270,6 +270,16 @@ facts_is_stale (gpointer key,
   return cached->generation != generation;
 }
 
+static int
+compare_owner_pids (gconstpointer a,
+                    gconstpointer b)
+{
+  const PsOwner *oa = *(const PsOwner * const *) a;
+  const PsOwner *ob = *(const PsOwner * const *) b;
+
+  return (oa->pid > ob->pid) - (oa->pid < ob->pid);
+}
+
 static unsigned
 probe_flags_for (PsScanFlags flags)
 {
@@ -373,6 +383,9 @@ ps_scanner_scan (PsScanner    *self,
               g_ptr_array_add (out->owners, owner);
           }
       }
+
+      /* A stable order, so that the same owners never look "changed". */
+      g_ptr_array_sort (out->owners, compare_owner_pids);
 
       if (out->owners->len == 0)
         {
