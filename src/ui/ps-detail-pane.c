@@ -421,10 +421,8 @@ update (PsDetailPane *self)
       adw_preferences_group_add (self->notes_group, row);
       g_ptr_array_add (self->note_rows, row);
     }
-  adw_preferences_group_set_description (self->notes_group,
-                                         self->note_rows->len == 0
-                                         ? _("Nothing here calls for attention.")
-                                         : NULL);
+  /* Notes come first when there are any; no group at all otherwise. */
+  gtk_widget_set_visible (GTK_WIDGET (self->notes_group), self->note_rows->len > 0);
 
   /* Check it yourself. */
   ss = ps_socket_ss_command (socket);
