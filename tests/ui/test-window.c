@@ -16,6 +16,7 @@
 
 #include <adwaita.h>
 
+#include "ps-cell.h"
 #include "ps-detail-pane.h"
 #include "ps-fact-row.h"
 #include "ps-knowledge.h"
@@ -288,6 +289,77 @@ fact (PsWindow   *window,
   return gtk_label_get_text (label);
 }
 
+typedef struct
+{
+  PsWindow *window;
+  guint port;
+  const char *css_class;
+} CellWait;
+
+static gboolean
+find_cell_with_class (GtkWidget  *widget,
+                      guint       port,
+                      const char *css_class)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (PS_IS_CELL (child))
+        {
+          PsSocketItem *item = ps_cell_get_item (PS_CELL (child));
+          GtkWidget *cell = gtk_widget_get_parent (child);
+
+          if (item != NULL && ps_socket_item_get_port (item) == port &&
+              cell != NULL && gtk_widget_has_css_class (cell, css_class))
+            return TRUE;
+        }
+      if (find_cell_with_class (child, port, css_class))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* TRUE when a realized cell of PORT's row carries the CSS class. */
+static gboolean
+cell_has_class (gpointer data)
+{
+  CellWait *wait = data;
+
+  return find_cell_with_class (template_child (wait->window, PS_TYPE_WINDOW, "column_view"),
+                               wait->port, wait->css_class);
+}
+
+static gboolean
+port_in_list (PsWindow *window,
+              guint     port)
+{
+  GListModel *model = G_LIST_MODEL (ps_window_get_socket_list (window));
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(PsSocketItem) item = g_list_model_get_item (model, i);
+
+      if (ps_socket_item_get_port (item) == port)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+cell_lacks_class (gpointer data)
+{
+  return !cell_has_class (data);
+}
+
+static gboolean
+port_gone (gpointer data)
+{
+  CellWait *wait = data;
+
+  return !port_in_list (wait->window, wait->port);
+}
+
 static void
 test_listener_row (void)
 {
@@ -330,8 +402,20 @@ test_listener_row (void)
   gtk_single_selection_set_selected (selection, GTK_INVALID_LIST_POSITION);
   g_assert_null (ps_detail_pane_get_item (pane));
 
-  window_destroy_and_check (window);
+  /* A listener that goes away stays a moment, dimmed, then leaves. */
   close (fd);
+  {
+    CellWait wait = { window, port, "ps-closing" };
+
+    g_assert_true (wait_for (cell_has_class, &wait));
+  }
+  {
+    CellWait wait = { window, port, NULL };
+
+    g_assert_true (wait_for (port_gone, &wait));
+  }
+
+  window_destroy_and_check (window);
 }
 
 static void
@@ -397,22 +481,6 @@ have_snapshot (gpointer data)
   PsWindow *window = data;
 
   return ps_socket_list_get_snapshot (ps_window_get_socket_list (window)) != NULL;
-}
-
-static gboolean
-port_in_list (PsWindow *window,
-              guint     port)
-{
-  GListModel *model = G_LIST_MODEL (ps_window_get_socket_list (window));
-
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr(PsSocketItem) item = g_list_model_get_item (model, i);
-
-      if (ps_socket_item_get_port (item) == port)
-        return TRUE;
-    }
-  return FALSE;
 }
 
 typedef struct
@@ -488,6 +556,21 @@ test_free_port (void)
   g_assert_cmpuint (g_list_model_get_n_items (shown), ==, 0);
   wait.name = "no-results";
   g_assert_true (wait_for (stack_shows, &wait));
+
+  /* A listener that appears while the window is open is highlighted for a
+   * few seconds. */
+  {
+    guint new_port = 0;
+    int new_fd = listen_on (AF_INET, SOCK_STREAM, "127.0.0.1", &new_port);
+    CellWait cell_wait = { window, new_port, "ps-new" };
+
+    g_free (text);
+    text = g_strdup_printf ("%u", new_port);
+    ps_window_set_search (window, text);
+    g_assert_true (wait_for (cell_has_class, &cell_wait));
+    g_assert_true (wait_for (cell_lacks_class, &cell_wait));
+    close (new_fd);
+  }
 
   window_destroy_and_check (window);
   close (fd);
