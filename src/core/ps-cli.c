@@ -277,6 +277,8 @@ print_table (PsSnapshot *snapshot,
   return ok ? 0 : 1;
 }
 
+/* One --watch line: "+" added, "-" removed, "~" changed, then the table's
+ * columns separated by single spaces: "+ tcp 127.0.0.1 8080 1234 python3 alice". */
 static char *
 event_line (const char     *event,
             const PsSocket *socket)
