@@ -266,6 +266,16 @@ note_failure (PsHelperBackend *self,
   self->next_start_usec = g_get_monotonic_time () + (gint64) self->backoff_ms * 1000;
   g_free (self->last_error);
   self->last_error = g_strdup (error->message);
+
+  /* A refused or cancelled password prompt is an answer: never ask again by
+   * ourselves; only an explicit start (Unlock) does. */
+  if (g_error_matches (error, PS_HELPER_BACKEND_ERROR, PS_HELPER_BACKEND_ERROR_DISMISSED) ||
+      g_error_matches (error, PS_HELPER_BACKEND_ERROR, PS_HELPER_BACKEND_ERROR_NOT_AUTHORIZED))
+    {
+      g_mutex_lock (&self->state_mutex);
+      self->stopped = TRUE;
+      g_mutex_unlock (&self->state_mutex);
+    }
 }
 
 static char **
@@ -527,7 +537,7 @@ request_locked (PsHelperBackend      *self,
       if (self->process != NULL)
         drop_helper (self, FALSE);
       g_set_error_literal (error, PS_HELPER_BACKEND_ERROR, PS_HELPER_BACKEND_ERROR_STOPPED,
-                           _("The helper was stopped"));
+                           self->last_error != NULL ? self->last_error : _("The helper was stopped"));
       return FALSE;
     }
   g_mutex_unlock (&self->state_mutex);
@@ -956,6 +966,7 @@ ps_helper_backend_stop (PsHelperBackend *self)
   if (g_mutex_trylock (&self->io_mutex))
     {
       drop_helper (self, FALSE);
+      g_clear_pointer (&self->last_error, g_free);
       g_mutex_unlock (&self->io_mutex);
     }
 }

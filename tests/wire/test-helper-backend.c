@@ -414,6 +414,31 @@ test_pkexec_statuses (void)
   g_assert_false (ps_helper_backend_start (PS_HELPER_BACKEND (b127), NULL, &error));
   g_assert_error (error, PS_HELPER_BACKEND_ERROR, PS_HELPER_BACKEND_ERROR_NOT_AUTHORIZED);
   g_clear_error (&error);
+
+  /* A cancelled prompt is not asked again by scans, even after the backoff:
+   * they repeat why, until an explicit start. */
+  {
+    g_autoptr(PsBackend) backend = ps_helper_backend_new_for_argv (PS_BACKEND_KIND_PRIVILEGED, argv126);
+    guint starts;
+
+    ps_helper_backend_set_timeouts (PS_HELPER_BACKEND (backend), 0, 0, 10, 10);
+    g_assert_null (ps_backend_scan (backend, PS_SCAN_DEFAULT, NULL, NULL, &error));
+    g_assert_error (error, PS_HELPER_BACKEND_ERROR, PS_HELPER_BACKEND_ERROR_DISMISSED);
+    g_clear_error (&error);
+    starts = count_starts ("exit126");
+    g_usleep (100 * 1000);
+    for (int i = 0; i < 3; i++)
+      {
+        g_assert_null (ps_backend_scan (backend, PS_SCAN_DEFAULT, NULL, NULL, &error));
+        g_assert_error (error, PS_HELPER_BACKEND_ERROR, PS_HELPER_BACKEND_ERROR_STOPPED);
+        g_assert_cmpstr (error->message, ==, "Authentication was cancelled");
+        g_clear_error (&error);
+      }
+    g_assert_cmpuint (count_starts ("exit126"), ==, starts);
+    g_assert_false (ps_helper_backend_start (PS_HELPER_BACKEND (backend), NULL, &error));
+    g_assert_error (error, PS_HELPER_BACKEND_ERROR, PS_HELPER_BACKEND_ERROR_DISMISSED);
+    g_assert_cmpuint (count_starts ("exit126"), ==, starts + 1);
+  }
   g_unlink (pkexec);
 }
 
