@@ -257,24 +257,29 @@ static void flow_start (GtkWindow        *parent,
                         const PsSocket   *socket,
                         PsEndProcessPins *pins);
 
+/* Toasts keep the normal priority: a high-priority toast postpones the
+ * current one, and dismissing a postponed toast while it hides is fragile in
+ * libadwaita 1.2. */
 static void
 flow_toast (Flow       *flow,
             const char *text)
 {
-  AdwToast *toast = toast_new_plain (text);
-
-  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
-  adw_toast_overlay_add_toast (flow->toasts, toast);
+  adw_toast_overlay_add_toast (flow->toasts, toast_new_plain (text));
 }
 
+/* One progress toast per flow, retitled as the flow goes on. */
 static void
 flow_progress (Flow       *flow,
                const char *text)
 {
+  g_autofree char *markup = g_markup_escape_text (text, -1);
+
   if (flow->progress != NULL)
-    adw_toast_dismiss (flow->progress);
-  g_clear_object (&flow->progress);
-  flow->progress = g_object_ref_sink (toast_new_plain (text));
+    {
+      adw_toast_set_title (flow->progress, markup);
+      return;
+    }
+  flow->progress = adw_toast_new (markup);
   adw_toast_set_timeout (flow->progress, 0);
   adw_toast_overlay_add_toast (flow->toasts, g_object_ref (flow->progress));
 }
@@ -388,7 +393,6 @@ report_rescan_cb (GObject      *source,
       next->port = flow->port;
       adw_toast_set_button_label (toast, label);
       adw_toast_set_timeout (toast, 0);
-      adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
       g_signal_connect_data (toast, "button-clicked", G_CALLBACK (end_holder_clicked_cb),
                              next, flow_free_closure, 0);
       adw_toast_overlay_add_toast (flow->toasts, toast);
