@@ -197,6 +197,19 @@ states_equivalent (char a,
   return a != '\0' && b != '\0' && strchr (alive, a) != NULL && strchr (alive, b) != NULL;
 }
 
+/* PID is gone (or unreadable): drop its facts, and when it has exited let the
+ * tracker look again for the sockets it held, so a socket left to a child by
+ * a daemon that forked and exited finds its new owner at the next scan. */
+static void
+ps_scanner_forget_dead_pid (PsScanner *self,
+                            gint32     pid,
+                            int        error)
+{
+  g_hash_table_remove (self->facts, GINT_TO_POINTER (pid));
+  if (self->tracker != NULL && (error == -ESRCH || error == -ENOENT))
+    ps_owner_tracker_forget_pid (self->tracker, pid);
+}
+
 /* Returns a new reference to PID's owner record, or NULL when it is gone.
  * Cached records are validated with one read of stat: same start time (the
  * identity) and same comm (no exec since) reuse them. */
@@ -220,7 +233,7 @@ ps_scanner_get_owner (PsScanner *self,
       r = ps_proc_read_stat (self->proc_root, pid, &st);
       if (r < 0)
         {
-          g_hash_table_remove (self->facts, GINT_TO_POINTER (pid));
+          ps_scanner_forget_dead_pid (self, pid, r);
           return NULL;
         }
       if (st.start_time == cached->owner->start_time &&
@@ -245,7 +258,7 @@ ps_scanner_get_owner (PsScanner *self,
   if (r < 0)
     {
       ps_proc_info_clear (&info);
-      g_hash_table_remove (self->facts, GINT_TO_POINTER (pid));
+      ps_scanner_forget_dead_pid (self, pid, r);
       return NULL;
     }
   owner = owner_from_info (self, &info);
