@@ -288,6 +288,9 @@ on_search_changed (PsWindow *self)
     self->query = g_utf8_casefold (stripped, -1);
   if (self->query != NULL && ps_cli_parse_port (self->query, &port))
     self->query_port = (int) port;
+  /* The user searched for something else: forget a row still to select. */
+  if (self->query_port != self->pending_select_port)
+    self->pending_select_port = -1;
 
   gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
   update_state (self);
