@@ -14,7 +14,7 @@
 #include "ps-terminate.h"
 #include "ps-text.h"
 
-#define RESCAN_DEADLINE_MS 5000
+#define RESCAN_DEADLINE_MS 10000
 #define SERVICE_STOP_DEADLINE_MS 15000
 #define NAME_MAX_CHARS 48
 #define CMDLINE_MAX_CHARS 400

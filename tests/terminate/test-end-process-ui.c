@@ -24,8 +24,10 @@
 #include "ps-monitor.h"
 #include "ps-procinfo.h"
 #include "ps-socket-item.h"
+#include "ps-ui.h"
+#include "ps-window.h"
 
-#define DEADLINE_MS 15000
+#define DEADLINE_MS 30000
 
 typedef struct
 {
@@ -391,22 +393,85 @@ test_untrusted_name (Fixture       *f,
   spin_until (toast_shown, &toast, "the name shown literally in a toast");
 }
 
+typedef struct
+{
+  PsWindow *window;
+  Child *child;
+} SelectWait;
+
+static gboolean
+owner_selected (gpointer data)
+{
+  SelectWait *w = data;
+  GtkSingleSelection *selection =
+    GTK_SINGLE_SELECTION (gtk_widget_get_template_child (GTK_WIDGET (w->window), PS_TYPE_WINDOW, "selection"));
+  PsSocketItem *item;
+
+  g_assert_nonnull (selection);
+  item = gtk_single_selection_get_selected_item (selection);
+  return item != NULL && ps_socket_item_get_port (item) == w->child->port
+         && ps_socket_item_get_pid (item) == w->child->pid;
+}
+
+/* Through the real window: select the row, the window's End Process action
+ * (what Delete and the pane's button trigger), End, the truth in a toast. */
+static void
+test_window (void)
+{
+  g_autofree char *free_text = NULL;
+  AdwMessageDialog *dialog;
+  PsWindow *window;
+  SelectWait select;
+  ToastWait toast;
+  Child child;
+
+  child_start (&child, "ps-ui-window");
+  window = ps_window_new (NULL);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 700);
+  gtk_window_present (GTK_WINDOW (window));
+  ps_window_search_port (window, child.port);
+  select.window = window;
+  select.child = &child;
+  spin_until (owner_selected, &select, "the listener's row selected");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "window.end-process", NULL));
+  spin_until (dialog_shown, NULL, "the confirm dialog");
+  dialog = find_dialog ();
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "End “ps-ui-window”?");
+  click_response (dialog, "_End Process");
+  spin_until (child_exited, &child.pid, "the target to exit");
+  free_text = g_strdup_printf ("Port %u is free", child.port);
+  toast.overlay = GTK_WIDGET (window);
+  toast.text = free_text;
+  spin_until (toast_shown, &toast, "“Port N is free” in the window");
+  g_assert_false (port_accepts (child.port));
+  dump_on_timeout = NULL;
+  child_stop (&child);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
 {
+  g_setenv ("PORTSCOPE_BACKEND", "local", TRUE);
+  g_setenv ("LANGUAGE", "C", TRUE);
   g_test_init (&argc, &argv, NULL);
+  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
+    return 77;
   if (!gtk_init_check ())
     {
       g_printerr ("no display: skipped\n");
       return 77;
     }
   adw_init ();
+  ps_ui_ensure_types ();
   signal (SIGPIPE, SIG_IGN);
 
   g_test_add ("/end-process-ui/cancel-then-end", Fixture, NULL,
               fixture_set_up, test_cancel_then_end, fixture_tear_down);
   g_test_add ("/end-process-ui/untrusted-name", Fixture, NULL,
               fixture_set_up, test_untrusted_name, fixture_tear_down);
+  g_test_add_func ("/end-process-ui/window", test_window);
   return g_test_run ();
 }
