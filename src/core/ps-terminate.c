@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 #include <glib-unix.h>
 
+#include "ps-helper-backend.h"
 #include "ps-pin.h"
 #include "ps-terminate.h"
 
@@ -69,6 +70,8 @@ struct _PsTerminateTarget
   PsTerminatePhase phase;
   gboolean elevated;
   gboolean busy;
+  gboolean remote;          /* no local pin: only BACKEND can act */
+  PsBackend *backend;       /* nullable: a PsHelperBackend */
 };
 
 G_DEFINE_FINAL_TYPE (PsTerminateTarget, ps_terminate_target, G_TYPE_OBJECT)
@@ -397,6 +400,75 @@ run_helper (GTask *task)
   g_subprocess_communicate_utf8_async (subprocess, NULL, NULL, helper_done_cb, g_object_ref (task));
 }
 
+/* Through a running `portscope-helper serve` (host mode, or unlocked). */
+
+static void
+backend_done_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      data)
+{
+  GTask *task = data;
+  PsTerminateTarget *self = g_task_get_source_object (task);
+  Op *op = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  gboolean exited = FALSE;
+  int code = 0;
+
+  if (op->done)
+    {
+      g_object_unref (task);
+      return;
+    }
+  g_object_unref (task);
+
+  if (!ps_helper_backend_terminate_finish (PS_HELPER_BACKEND (source), result, &code, &exited, &error))
+    {
+      if (g_error_matches (error, PS_HELPER_BACKEND_ERROR, PS_HELPER_BACKEND_ERROR_DISMISSED))
+        op_finish (task, PS_TERMINATE_DISMISSED, g_steal_pointer (&error));
+      else if (g_error_matches (error, PS_HELPER_BACKEND_ERROR, PS_HELPER_BACKEND_ERROR_NOT_AUTHORIZED))
+        op_finish (task, PS_TERMINATE_NOT_AUTHORIZED, g_steal_pointer (&error));
+      else
+        op_finish (task, PS_TERMINATE_FAILED, g_steal_pointer (&error));
+      return;
+    }
+  if (code == PS_PIN_OK)
+    {
+      set_elevated (self, !self->remote);
+      /* The helper watched its own pidfd; a local one can only confirm. */
+      if (exited || ps_terminate_target_has_exited (self))
+        op_finish (task, PS_TERMINATE_EXITED, NULL);
+      else
+        op_finish (task, PS_TERMINATE_STILL_RUNNING, NULL);
+      return;
+    }
+  if (result_for_pin (code, op->force) == PS_TERMINATE_FAILED)
+    op_finish (task, PS_TERMINATE_FAILED,
+               g_error_new (G_IO_ERROR, g_io_error_from_errno (code < 0 ? -code : EIO), "%s",
+                            g_strerror (code < 0 ? -code : EIO)));
+  else
+    op_finish (task, result_for_pin (code, op->force), NULL);
+}
+
+static void
+run_backend (GTask *task)
+{
+  PsTerminateTarget *self = g_task_get_source_object (task);
+  Op *op = g_task_get_task_data (task);
+
+  /* The helper signals and then waits; the user sees the wait. */
+  set_phase (self, PS_TERMINATE_PHASE_WAITING);
+  ps_helper_backend_terminate_async (PS_HELPER_BACKEND (self->backend), self->pid, self->start_time,
+                                     self->inode, op->sig, MAX (op->timeout_seconds, 1) * 1000,
+                                     NULL, backend_done_cb, g_object_ref (task));
+}
+
+static gboolean
+backend_usable (PsTerminateTarget *self)
+{
+  return self->backend != NULL && PS_IS_HELPER_BACKEND (self->backend)
+         && (self->remote || ps_helper_backend_is_running (PS_HELPER_BACKEND (self->backend)));
+}
+
 /* The unprivileged path: ps_pin_signal on a worker (it reads /proc). */
 
 static void
@@ -432,6 +504,8 @@ signal_done_cb (GObject      *source,
   r = (int) g_task_propagate_int (G_TASK (result), NULL);
   if (r == PS_PIN_OK)
     start_wait (task);
+  else if (r == -EPERM && backend_usable (g_task_get_source_object (task)))
+    run_backend (task);
   else if (r == -EPERM)
     run_helper (task);
   else if (result_for_pin (r, op->force) == PS_TERMINATE_FAILED)
@@ -495,6 +569,17 @@ start_op (PsTerminateTarget   *self,
       g_source_attach (op->cancel_source, g_main_context_get_thread_default ());
     }
 
+  if (self->remote)
+    {
+      if (backend_usable (self))
+        run_backend (task);
+      else
+        op_finish (task, PS_TERMINATE_FAILED,
+                   g_error_new_literal (G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
+                                        _("The helper that can end this process is not available")));
+      return;
+    }
+
   if (self->pin_result != PS_PIN_OK)
     {
       PsTerminateResult r = result_for_pin (self->pin_result, FALSE);
@@ -509,7 +594,10 @@ start_op (PsTerminateTarget   *self,
   set_phase (self, PS_TERMINATE_PHASE_SIGNALLING);
   if (self->elevated)
     {
-      run_helper (task);
+      if (backend_usable (self))
+        run_backend (task);
+      else
+        run_helper (task);
       return;
     }
   inner = g_task_new (self, NULL, signal_done_cb, g_object_ref (task));
@@ -596,6 +684,38 @@ ps_terminate_target_new (gint32  pid,
   return self;
 }
 
+PsTerminateTarget *
+ps_terminate_target_new_remote (PsBackend *backend,
+                                gint32     pid,
+                                guint64    start_time,
+                                guint64    inode)
+{
+  PsTerminateTarget *self;
+
+  g_return_val_if_fail (PS_IS_BACKEND (backend), NULL);
+
+  self = g_object_new (PS_TYPE_TERMINATE_TARGET, NULL);
+  self->pid = pid;
+  self->start_time = start_time;
+  self->inode = inode;
+  self->remote = TRUE;
+  self->pin_result = PS_PIN_OK;
+  self->backend = g_object_ref (backend);
+  return self;
+}
+
+void
+ps_terminate_target_set_backend (PsTerminateTarget *self,
+                                 PsBackend         *backend)
+{
+  g_return_if_fail (PS_IS_TERMINATE_TARGET (self));
+  g_return_if_fail (backend == NULL || PS_IS_BACKEND (backend));
+
+  if (self->remote && backend == NULL)
+    return;                 /* a remote target cannot lose its only way */
+  g_set_object (&self->backend, backend);
+}
+
 gint32
 ps_terminate_target_get_pid (PsTerminateTarget *self)
 {
@@ -635,6 +755,8 @@ gboolean
 ps_terminate_target_has_exited (PsTerminateTarget *self)
 {
   g_return_val_if_fail (PS_IS_TERMINATE_TARGET (self), FALSE);
+  if (self->remote)
+    return FALSE;           /* unknown here: only the helper can tell */
   if (self->pin_result != PS_PIN_OK)
     return self->pin_result == PS_PIN_GONE;
   return ps_pin_has_exited (&self->pin) != 0;
@@ -646,6 +768,7 @@ ps_terminate_target_finalize (GObject *object)
   PsTerminateTarget *self = PS_TERMINATE_TARGET (object);
 
   ps_pin_close (&self->pin);
+  g_clear_object (&self->backend);
   G_OBJECT_CLASS (ps_terminate_target_parent_class)->finalize (object);
 }
 

@@ -7,6 +7,7 @@
 
 #include <gio/gio.h>
 
+#include "ps-backend.h"
 #include "ps-monitor.h"
 #include "ps-snapshot.h"
 
@@ -51,6 +52,21 @@ G_DECLARE_FINAL_TYPE (PsTerminateTarget, ps_terminate_target, PS, TERMINATE_TARG
 PsTerminateTarget *ps_terminate_target_new (gint32  pid,
                                             guint64 start_time,
                                             guint64 inode);
+
+/* A target known only to BACKEND's helper (a PsHelperBackend in host mode:
+ * inside a Flatpak, host PIDs are invisible here).  No local pin: every
+ * signal goes through `portscope-helper serve`, which pins and re-verifies
+ * (PID, START_TIME, INODE) itself and waits for the exit (at most 10 s). */
+PsTerminateTarget *ps_terminate_target_new_remote (PsBackend *backend,
+                                                   gint32     pid,
+                                                   guint64    start_time,
+                                                   guint64    inode);
+
+/* Sends what needs privilege (EPERM here) through BACKEND, a running
+ * PsHelperBackend in privileged mode (the view is unlocked), instead of a new
+ * pkexec.  NULL (or any other backend) keeps pkexec. */
+void ps_terminate_target_set_backend (PsTerminateTarget *self,
+                                      PsBackend         *backend);
 
 gint32 ps_terminate_target_get_pid (PsTerminateTarget *self);
 guint64 ps_terminate_target_get_inode (PsTerminateTarget *self);

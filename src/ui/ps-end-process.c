@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "ps-end-process.h"
+#include "ps-helper-backend.h"
 #include "ps-terminate.h"
 #include "ps-text.h"
 
@@ -580,8 +581,13 @@ static void
 flow_end_with_target (Flow *flow)
 {
   g_autoptr(GSettings) settings = g_settings_new (BASE_APP_ID);
+  PsBackend *backend = flow->monitor != NULL ? ps_monitor_get_backend (flow->monitor) : NULL;
 
   flow->timeout = g_settings_get_uint (settings, "terminate-timeout");
+  /* Unlocked: the running privileged helper acts, no second password. */
+  if (backend != NULL && PS_IS_HELPER_BACKEND (backend)
+      && ps_backend_get_kind (backend) == PS_BACKEND_KIND_PRIVILEGED)
+    ps_terminate_target_set_backend (flow->target, backend);
   flow->phase_id = g_signal_connect (flow->target, "notify::phase", G_CALLBACK (phase_cb), flow);
   ps_terminate_target_end_async (flow->target, flow->timeout, NULL, end_done_cb, flow);
 }
@@ -864,9 +870,19 @@ flow_start (GtkWindow        *parent,
       return;
     case PS_END_ACTION_END_PROCESS:
     default:
-      flow->target = pins_lookup (pins, owner, socket->inode);
-      confirm_end (flow);
-      return;
+      {
+        PsBackend *backend = monitor != NULL ? ps_monitor_get_backend (monitor) : NULL;
+
+        /* Inside a Flatpak only the host helper sees the owner's PID. */
+        if (backend != NULL && PS_IS_HELPER_BACKEND (backend)
+            && ps_backend_get_kind (backend) == PS_BACKEND_KIND_HOST)
+          flow->target = ps_terminate_target_new_remote (backend, owner->pid, owner->start_time,
+                                                         socket->inode);
+        else
+          flow->target = pins_lookup (pins, owner, socket->inode);
+        confirm_end (flow);
+        return;
+      }
     }
 }
 

@@ -21,6 +21,7 @@
 #include <glib/gstdio.h>
 
 #include "ps-backend.h"
+#include "ps-helper-backend.h"
 #include "ps-monitor.h"
 #include "ps-pin.h"
 #include "ps-procinfo.h"
@@ -524,6 +525,69 @@ test_stopped (void)
   g_assert_finalize_object (g_steal_pointer (&target));
 }
 
+static PsBackend *
+host_backend_new (void)
+{
+  const char *helper = g_getenv ("PORTSCOPE_HELPER_BIN");
+  const char *argv[] = { helper, "serve", NULL };
+
+  g_assert_nonnull (helper);
+  return ps_helper_backend_new_for_argv (PS_BACKEND_KIND_HOST, argv);
+}
+
+/* Inside a Flatpak the owners' PIDs are the host's: only the host helper can
+ * pin and signal them.  Here the "host" helper simply runs beside the test. */
+static void
+test_remote_end (void)
+{
+  g_autoptr(PsBackend) backend = host_backend_new ();
+  g_autoptr(PsTerminateTarget) target = NULL;
+  Child child;
+  int status;
+
+  child_start (&child, CHILD_LISTEN);
+  target = ps_terminate_target_new_remote (backend, child.pid, child.start_time, child.inode);
+  g_assert_cmpint (run_end (target, 5, FALSE, NULL), ==, PS_TERMINATE_EXITED);
+  g_assert_cmpint (waitpid (child.pid, &status, 0), ==, child.pid);
+  g_assert_true (WIFSIGNALED (status));
+  g_assert_cmpint (WTERMSIG (status), ==, SIGTERM);
+  child.pid = 0;
+  g_assert_false (port_accepts (child.port));
+  child_stop (&child);
+
+  /* The helper re-verifies: a wrong start time is never signalled. */
+  child_start (&child, CHILD_LISTEN);
+  g_clear_object (&target);
+  target = ps_terminate_target_new_remote (backend, child.pid, child.start_time + 1, child.inode);
+  g_assert_cmpint (run_end (target, 5, FALSE, NULL), ==, PS_TERMINATE_ALREADY_EXITED);
+  g_assert_true (child_alive (child.pid));
+  child_stop (&child);
+
+  ps_helper_backend_stop (PS_HELPER_BACKEND (backend));
+  g_assert_finalize_object (g_steal_pointer (&target));
+}
+
+static void
+test_remote_force_stop (void)
+{
+  g_autoptr(PsBackend) backend = host_backend_new ();
+  g_autoptr(PsTerminateTarget) target = NULL;
+  Child child;
+
+  child_start (&child, CHILD_LISTEN_IGNORE_TERM);
+  target = ps_terminate_target_new_remote (backend, child.pid, child.start_time, child.inode);
+  g_assert_cmpint (run_end (target, 1, FALSE, NULL), ==, PS_TERMINATE_STILL_RUNNING);
+  g_assert_true (child_alive (child.pid));
+  g_assert_cmpint (run_end (target, 5, TRUE, NULL), ==, PS_TERMINATE_EXITED);
+  waitpid (child.pid, NULL, 0);
+  child.pid = 0;
+  g_assert_false (port_accepts (child.port));
+  child_stop (&child);
+
+  ps_helper_backend_stop (PS_HELPER_BACKEND (backend));
+  g_assert_finalize_object (g_steal_pointer (&target));
+}
+
 typedef struct
 {
   gboolean done;
@@ -808,6 +872,8 @@ main (int   argc,
   g_test_add_func ("/terminate/stopped-continued", test_stopped);
   g_test_add_func ("/terminate/forked-child-keeps-port", test_forked_child_keeps_port);
   g_test_add_func ("/terminate/refused", test_refused);
+  g_test_add_func ("/terminate/remote/end", test_remote_end);
+  g_test_add_func ("/terminate/remote/force-stop", test_remote_force_stop);
   g_test_add_func ("/terminate/classify", test_classify);
   g_test_add_func ("/terminate/session-critical", test_session_critical);
   g_test_add_func ("/terminate/stop-unit-without-bus", test_stop_unit_without_bus);
