@@ -93,6 +93,11 @@ def main():
     if os.geteuid() != 0:
         print("skip: needs root for unshare --pid", flush=True)
         return 77
+    probe = subprocess.run(["unshare", "--pid", "--fork", "--mount-proc", "true"],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if probe.returncode != 0:
+        print("skip: this machine does not allow new PID namespaces", flush=True)
+        return 77
     cmd = ["unshare", "--pid", "--fork", "--mount-proc", sys.executable, os.path.abspath(__file__), tool]
     return subprocess.run(cmd, timeout=120).returncode
 

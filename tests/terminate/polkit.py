@@ -222,6 +222,11 @@ def main():
     if not os.access(POLKITD, os.X_OK):
         print("skip: polkitd is not installed", flush=True)
         return 77
+    probe = subprocess.run(["unshare", "-m", "--propagation", "private", "mount", "-t", "tmpfs", "tmpfs", "/run"],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if probe.returncode != 0:
+        print("skip: this machine does not allow private mount namespaces", flush=True)
+        return 77
     env = dict(os.environ, **{MARK: "1"})
     cmd = ["unshare", "-m", "--propagation", "private", sys.executable, os.path.abspath(__file__),
            tool, helper, policy_in]
