@@ -310,7 +310,10 @@ find_cell_with_class (GtkWidget  *widget,
           PsSocketItem *item = ps_cell_get_item (PS_CELL (child));
           GtkWidget *cell = gtk_widget_get_parent (child);
 
-          if (item != NULL && ps_socket_item_get_port (item) == port &&
+          const PsSocket *socket = item != NULL ? ps_socket_item_get_socket (item) : NULL;
+
+          if (socket != NULL && socket->port == port && socket->protocol == PS_PROTOCOL_TCP &&
+              socket->family == AF_INET &&
               cell != NULL && gtk_widget_has_css_class (cell, css_class))
             return TRUE;
         }
@@ -320,7 +323,7 @@ find_cell_with_class (GtkWidget  *widget,
   return FALSE;
 }
 
-/* TRUE when a realized cell of PORT's row carries the CSS class. */
+/* TRUE when a realized cell of our IPv4 TCP row on PORT carries the CSS class. */
 static gboolean
 cell_has_class (gpointer data)
 {
@@ -352,12 +355,23 @@ cell_lacks_class (gpointer data)
   return !cell_has_class (data);
 }
 
+/* TRUE when the list no longer holds our IPv4 TCP socket on the port (other
+ * programs may use the same number on IPv6 or UDP). */
 static gboolean
 port_gone (gpointer data)
 {
   CellWait *wait = data;
+  GListModel *model = G_LIST_MODEL (ps_window_get_socket_list (wait->window));
 
-  return !port_in_list (wait->window, wait->port);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(PsSocketItem) item = g_list_model_get_item (model, i);
+      const PsSocket *socket = ps_socket_item_get_socket (item);
+
+      if (socket->port == wait->port && socket->protocol == PS_PROTOCOL_TCP && socket->family == AF_INET)
+        return FALSE;
+    }
+  return TRUE;
 }
 
 static void
