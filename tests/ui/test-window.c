@@ -23,7 +23,7 @@
 #include "ps-preferences-window.h"
 #include "ps-window.h"
 
-#define DEADLINE_USEC (20 * G_USEC_PER_SEC)
+#define DEADLINE_USEC (30 * G_USEC_PER_SEC)
 
 typedef gboolean (*Condition) (gpointer data);
 
@@ -531,8 +531,14 @@ test_free_port (void)
   wait_for_row (window, listening_port, PS_PROTOCOL_TCP, AF_INET, comm);
   g_assert_true (wait_for (have_snapshot, window));
 
-  /* A port nobody uses: one the kernel just handed out and we gave back. */
-  close (listen_on (AF_INET, SOCK_STREAM, "127.0.0.1", &free_port));
+  /* A port nobody uses: one the kernel just handed out and we gave back,
+   * and that no other socket in the list has (other programs, IPv6, UDP). */
+  for (guint attempt = 0; attempt < 50; attempt++)
+    {
+      close (listen_on (AF_INET, SOCK_STREAM, "127.0.0.1", &free_port));
+      if (!port_in_list (window, free_port))
+        break;
+    }
   if (port_in_list (window, free_port))
     {
       g_test_skip ("the kernel's free port is already in the list");
@@ -685,6 +691,54 @@ test_search_port_selects (void)
   close (fd);
 }
 
+static gboolean
+is_folded (gpointer data)
+{
+  return adw_leaflet_get_folded (data);
+}
+
+typedef struct
+{
+  AdwLeaflet *leaflet;
+  GtkWidget *page;
+} PageWait;
+
+static gboolean
+page_shown (gpointer data)
+{
+  PageWait *wait = data;
+
+  return adw_leaflet_get_visible_child (wait->leaflet) == wait->page;
+}
+
+static void
+test_narrow (void)
+{
+  guint port = 0;
+  int fd = listen_on (AF_INET, SOCK_STREAM, "127.0.0.1", &port);
+  PsWindow *window = ps_window_new (NULL);
+  AdwLeaflet *leaflet = template_child (window, PS_TYPE_WINDOW, "leaflet");
+  PageWait wait = { leaflet, template_child (window, PS_TYPE_WINDOW, "detail_page") };
+  SelectWait selected = { window, port };
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 400, 700);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (wait_for (is_folded, leaflet));
+  g_assert_true (adw_leaflet_get_visible_child (leaflet) ==
+                 template_child (window, PS_TYPE_WINDOW, "list_page"));
+
+  /* Selecting a row in a narrow window shows its details; Back returns. */
+  ps_window_search_port (window, port);
+  g_assert_true (wait_for (port_selected, &selected));
+  g_assert_true (wait_for (page_shown, &wait));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "window.back", NULL));
+  wait.page = template_child (window, PS_TYPE_WINDOW, "list_page");
+  g_assert_true (wait_for (page_shown, &wait));
+
+  window_destroy_and_check (window);
+  close (fd);
+}
+
 static void
 test_preferences (void)
 {
@@ -751,6 +805,7 @@ main (int   argc,
   g_test_add_func ("/ui/window/free-port", test_free_port);
   g_test_add_func ("/ui/window/filters", test_filters);
   g_test_add_func ("/ui/window/search-port-selects", test_search_port_selects);
+  g_test_add_func ("/ui/window/narrow", test_narrow);
   g_test_add_func ("/ui/preferences", test_preferences);
   g_test_add_func ("/ui/detail-pane/started", test_started_text);
 
