@@ -12,6 +12,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <adwaita.h>
@@ -783,7 +784,22 @@ test_preferences (void)
 static void
 test_started_text (void)
 {
+  struct timespec now;
+  long ticks = sysconf (_SC_CLK_TCK);
+  g_autofree char *text = NULL;
+
   g_assert_null (ps_detail_pane_format_started (0));
+
+  /* A process that started five minutes ago on the boot-time clock. */
+  g_assert_cmpint (clock_gettime (CLOCK_BOOTTIME, &now), ==, 0);
+  if (now.tv_sec < 400)
+    {
+      g_test_skip ("the machine booted less than 400 s ago");
+      return;
+    }
+  text = ps_detail_pane_format_started ((guint64) (now.tv_sec - 300) * (guint64) ticks);
+  g_assert_nonnull (text);
+  g_assert_true (g_str_has_prefix (text, "5 minutes ago"));
 }
 
 int
