@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "ps-backend.h"
+#include "ps-helper-backend.h"
 
 G_DEFINE_INTERFACE (PsBackend, ps_backend, G_TYPE_OBJECT)
 
@@ -133,12 +134,12 @@ ps_backend_new_default (void)
   if (g_str_equal (name, "local"))
     return ps_local_backend_new ();
 
-  /* The helper-based backends ("privileged", "host") live in their own files;
-   * until they are wired in here, the in-process backend serves. */
-  if (g_str_equal (name, "privileged") || g_str_equal (name, "host"))
-    g_debug ("Backend “%s” is not available yet: using the in-process backend", name);
-  else
-    g_debug ("Unknown backend “%s” in PORTSCOPE_BACKEND: using the in-process backend", name);
+  if (g_str_equal (name, "host"))
+    return ps_helper_backend_new (PS_HELPER_MODE_HOST);
+  if (g_str_equal (name, "privileged"))
+    return ps_helper_backend_new (PS_HELPER_MODE_PRIVILEGED);
 
+  g_message ("Unknown backend “%s” in PORTSCOPE_BACKEND (local, privileged, host): "
+             "using the in-process backend", name);
   return ps_local_backend_new ();
 }

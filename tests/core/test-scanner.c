@@ -161,7 +161,7 @@ test_scan_own_socket (void)
 static void
 test_backend_default (void)
 {
-  const char *names[] = { NULL, "local", "privileged", "host", "bogus" };
+  const char *names[] = { NULL, "local", "bogus" };
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     {
@@ -194,6 +194,30 @@ test_backend_default (void)
   g_unsetenv ("PORTSCOPE_BACKEND");
 }
 
+/* The helper backends are chosen by name; nothing is started until a scan. */
+static void
+test_backend_default_helpers (void)
+{
+  const struct { const char *name; PsBackendKind kind; } cases[] = {
+    { "privileged", PS_BACKEND_KIND_PRIVILEGED },
+    { "host", PS_BACKEND_KIND_HOST },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(PsBackend) backend = NULL;
+
+      g_setenv ("PORTSCOPE_BACKEND", cases[i].name, TRUE);
+      backend = ps_backend_new_default ();
+      g_assert_true (PS_IS_BACKEND (backend));
+      g_assert_cmpint (ps_backend_get_kind (backend), ==, cases[i].kind);
+      g_object_add_weak_pointer (G_OBJECT (backend), (gpointer *) &backend);
+      g_object_unref (backend);
+      g_assert_null (backend);
+    }
+  g_unsetenv ("PORTSCOPE_BACKEND");
+}
+
 static void
 test_local_backend_kind (void)
 {
@@ -210,6 +234,7 @@ main (int   argc,
 
   g_test_add_func ("/scanner/own-socket", test_scan_own_socket);
   g_test_add_func ("/backend/default", test_backend_default);
+  g_test_add_func ("/backend/default-helpers", test_backend_default_helpers);
   g_test_add_func ("/backend/local-kind", test_local_backend_kind);
 
   return g_test_run ();
