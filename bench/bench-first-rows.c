@@ -25,6 +25,7 @@ typedef struct
   gint64 mapped;
   gint64 items;     /* when the model first had rows */
   gint64 painted;   /* the first frame painted after that */
+  gint64 first_frame; /* the first frame painted after the map, rows or not */
   guint n_items;
   gulong paint_handler;
   gboolean done;
@@ -55,6 +56,7 @@ finish (State *state)
   state->done = TRUE;
   printf ("launch_to_map_ms=%.1f\n", (state->mapped - state->started) / 1000.0);
   printf ("map_to_items_ms=%.1f\n", (MAX (state->items, state->mapped) - state->mapped) / 1000.0);
+  printf ("map_to_first_frame_ms=%.1f\n", (state->first_frame - state->mapped) / 1000.0);
   printf ("map_to_rows_ms=%.1f\n", (state->painted - state->mapped) / 1000.0);
   printf ("rows=%u\n", state->n_items);
   fflush (stdout);
@@ -65,7 +67,11 @@ static void
 on_after_paint (GdkFrameClock *clock,
                 State         *state)
 {
-  if (state->items == 0 || state->mapped == 0 || state->done)
+  if (state->mapped == 0 || state->done)
+    return;
+  if (state->first_frame == 0)
+    state->first_frame = g_get_monotonic_time ();
+  if (state->items == 0)
     return;
   state->painted = g_get_monotonic_time ();
   finish (state);
