@@ -358,21 +358,12 @@ static void
 on_monitor_updated (PsWindow   *self,
                     PsSnapshot *snapshot)
 {
-  PsSnapshot *old = ps_socket_list_get_snapshot (self->socket_list);
-  gboolean changed_in_place = FALSE;
+  ps_socket_list_apply (self->socket_list, snapshot);
 
   /* Insertions and removals reach the filter and sort models as
    * items-changed; rows updated in place must be re-filtered and re-sorted,
    * but only when some did change (20,000 rows are not re-sorted for nothing). */
-  if (old != NULL)
-    {
-      g_autoptr(PsSnapshotDiff) diff = ps_snapshot_diff (old, snapshot);
-
-      changed_in_place = diff->changed_old->len > 0;
-    }
-
-  ps_socket_list_apply (self->socket_list, snapshot);
-  if (changed_in_place)
+  if (ps_socket_list_get_n_changed (self->socket_list) > 0)
     {
       gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
       gtk_sorter_changed (gtk_column_view_get_sorter (self->column_view), GTK_SORTER_CHANGE_DIFFERENT);

@@ -692,6 +692,32 @@ test_search_port_selects (void)
   close (fd);
 }
 
+/* A search typed before the owners are known: the first scan comes without
+ * owners, the next one updates the rows in place, and the filter must look
+ * at them again. */
+static void
+test_search_follows_updates (void)
+{
+  guint port = 0;
+  int fd = listen_on (AF_INET, SOCK_STREAM, "127.0.0.1", &port);
+  g_autofree char *comm = own_comm ();
+  PsWindow *window = ps_window_new (NULL);
+  GListModel *shown = G_LIST_MODEL (template_child (window, PS_TYPE_WINDOW, "selection"));
+
+  ps_window_set_search (window, comm);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_for_row (window, port, PS_PROTOCOL_TCP, AF_INET, comm);
+  for (guint i = 0; i < g_list_model_get_n_items (shown); i++)
+    {
+      g_autoptr(PsSocketItem) item = g_list_model_get_item (shown, i);
+
+      g_assert_nonnull (strstr (ps_socket_item_get_search_text (item), comm));
+    }
+
+  window_destroy_and_check (window);
+  close (fd);
+}
+
 static gboolean
 is_folded (gpointer data)
 {
@@ -822,6 +848,7 @@ main (int   argc,
   g_test_add_func ("/ui/window/filters", test_filters);
   g_test_add_func ("/ui/window/search-port-selects", test_search_port_selects);
   g_test_add_func ("/ui/window/narrow", test_narrow);
+  g_test_add_func ("/ui/window/search-follows-updates", test_search_follows_updates);
   g_test_add_func ("/ui/preferences", test_preferences);
   g_test_add_func ("/ui/detail-pane/started", test_started_text);
 
