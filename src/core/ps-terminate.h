@@ -109,7 +109,8 @@ typedef enum
 {
   PS_END_ACTION_END_PROCESS,
   PS_END_ACTION_STOP_SERVICE,      /* *DETAIL: the unit; *USER_UNIT: session bus */
-  PS_END_ACTION_SOCKET_ACTIVATED,  /* held by systemd (PID 1) and no .service found */
+  PS_END_ACTION_SOCKET_ACTIVATED,  /* held by systemd (PID 1, or systemd --user: *USER_UNIT)
+                                    * and no .service found: find the .socket unit */
   PS_END_ACTION_CONTAINER,         /* *DETAIL: the container ("docker:abc…") or the runtime's name */
   PS_END_ACTION_REFUSED,           /* PID <= 1 otherwise, this app */
 } PsEndAction;
@@ -135,6 +136,19 @@ void ps_terminate_stop_unit_async (const char          *unit,
                                    gpointer             user_data);
 gboolean ps_terminate_stop_unit_finish (GAsyncResult  *result,
                                         GError       **error);
+
+/* Finds the systemd ".socket" unit that listens on SOCKET's port with its
+ * protocol (Stream for TCP, Datagram for UDP): ListUnitsByPatterns then each
+ * unit's Listen property, on the system bus or the session bus when
+ * USER_UNIT.  Returns the unit name (caller frees), or NULL with ERROR
+ * (G_IO_ERROR_NOT_FOUND when no unit listens there). */
+void ps_terminate_find_socket_unit_async (const PsSocket      *socket,
+                                          gboolean             user_unit,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data);
+char *ps_terminate_find_socket_unit_finish (GAsyncResult  *result,
+                                            GError       **error);
 
 /* Asks MONITOR for a refresh with a full owner walk and returns the first
  * snapshot of a scan that started after this call (a scan in flight is

@@ -719,6 +719,38 @@ offer_stop_service (Flow       *flow,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* Socket activation: the .socket unit, found through systemd. */
+
+typedef struct
+{
+  Flow *flow;
+  gboolean user_unit;
+} SocketUnitAsk;
+
+static void
+socket_unit_found_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      data)
+{
+  SocketUnitAsk *ask = data;
+  Flow *flow = ask->flow;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *unit = ps_terminate_find_socket_unit_finish (result, &error);
+
+  if (unit != NULL)
+    offer_stop_service (flow, unit, ask->user_unit);
+  else
+    {
+      g_autofree char *heading = g_strdup_printf (_("systemd Holds Port %u"), flow->port);
+
+      flow_explain (flow, heading,
+                    _("The port is socket-activated: systemd listens on it and starts a service "
+                      "when someone connects. Ending a process would not free it. Stop the "
+                      "matching “.socket” unit, for example with “systemctl stop NAME.socket”."));
+    }
+  g_free (ask);
+}
+
 /* The start: decide what to offer, then ask. */
 
 static const PsOwner *
@@ -847,12 +879,12 @@ flow_start (GtkWindow        *parent,
       }
     case PS_END_ACTION_SOCKET_ACTIVATED:
       {
-        g_autofree char *heading = g_strdup_printf (_("systemd Holds Port %u"), socket->port);
+        SocketUnitAsk *ask = g_new0 (SocketUnitAsk, 1);
 
-        flow_explain (flow, heading,
-                      _("The port is socket-activated: systemd listens on it and starts a service "
-                        "when someone connects. Ending a process would not free it. Stop the "
-                        "matching “.socket” unit, for example with “systemctl stop NAME.socket”."));
+        /* Ask systemd which .socket unit listens there, then offer to stop it. */
+        ask->flow = flow;
+        ask->user_unit = user_unit;
+        ps_terminate_find_socket_unit_async (socket, user_unit, NULL, socket_unit_found_cb, ask);
         return;
       }
     case PS_END_ACTION_REFUSED:

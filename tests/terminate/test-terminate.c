@@ -778,6 +778,20 @@ test_classify (void)
   g_assert_cmpstr (detail, ==, "docker:0123abcd");
   g_clear_pointer (&detail, g_free);
 
+  /* systemd --user holding a socket: socket activation on the session bus. */
+  {
+    g_autoptr(PsOwner) user_systemd = owner_new (1500, "systemd", "init.scope", NULL);
+    g_autoptr(PsSnapshot) alone = ps_snapshot_new ();
+    PsSocket *held = ps_snapshot_add (alone);
+
+    user_systemd->user_unit = TRUE;
+    g_ptr_array_add (held->owners, ps_owner_ref (user_systemd));
+    user_unit = FALSE;
+    g_assert_cmpint (ps_terminate_classify (held, user_systemd, NULL, &user_unit), ==,
+                     PS_END_ACTION_SOCKET_ACTIVATED);
+    g_assert_true (user_unit);
+  }
+
   g_assert_cmpint (ps_terminate_classify (s, me, NULL, NULL), ==, PS_END_ACTION_REFUSED);
   g_assert_cmpint (ps_terminate_classify (s, NULL, NULL, NULL), ==, PS_END_ACTION_REFUSED);
 }
@@ -837,6 +851,200 @@ test_stop_unit_without_bus (void)
   g_clear_error (&d.error);
 }
 
+/* A stand-in for systemd on a private session bus (GTestDBus): socket units
+ * with Listen entries, and StopUnit that records what it was asked. */
+static const char manager_xml[] =
+  "<node><interface name='org.freedesktop.systemd1.Manager'>"
+  "<method name='ListUnitsByPatterns'><arg type='as' direction='in'/><arg type='as' direction='in'/>"
+  "<arg type='a(ssssssouso)' direction='out'/></method>"
+  "<method name='StopUnit'><arg type='s' direction='in'/><arg type='s' direction='in'/>"
+  "<arg type='o' direction='out'/></method>"
+  "</interface></node>";
+static const char socket_xml[] =
+  "<node><interface name='org.freedesktop.systemd1.Socket'>"
+  "<property name='Listen' type='a(ss)' access='read'/>"
+  "</interface></node>";
+
+typedef struct
+{
+  const char *name;
+  const char *path;
+  const char *listen[3][2];
+} FakeUnit;
+
+static const FakeUnit fake_units[] = {
+  { "ssh.socket", "/org/freedesktop/systemd1/unit/ssh_2esocket", { { "Stream", "[::]:2222" } } },
+  { "dns.socket", "/org/freedesktop/systemd1/unit/dns_2esocket",
+    { { "Stream", "/run/dns.sock" }, { "Datagram", "5353" } } },
+  { "web.socket", "/org/freedesktop/systemd1/unit/web_2esocket", { { "Stream", "0.0.0.0:8080" } } },
+};
+
+static char *stopped_unit;
+static char *stopped_mode;
+
+static void
+manager_method (GDBusConnection       *connection,
+                const char            *sender,
+                const char            *path,
+                const char            *interface,
+                const char            *method,
+                GVariant              *parameters,
+                GDBusMethodInvocation *invocation,
+                gpointer               data)
+{
+  if (g_str_equal (method, "ListUnitsByPatterns"))
+    {
+      g_autofree const char **patterns = NULL;
+      GVariantBuilder b;
+
+      g_variant_get (parameters, "(@as^a&s)", NULL, &patterns);
+      g_assert_true (g_strv_contains (patterns, "*.socket"));
+      g_variant_builder_init (&b, G_VARIANT_TYPE ("a(ssssssouso)"));
+      for (guint i = 0; i < G_N_ELEMENTS (fake_units); i++)
+        g_variant_builder_add (&b, "(ssssssouso)", fake_units[i].name, "", "loaded", "active",
+                               "listening", "", fake_units[i].path, 0, "", "/");
+      g_dbus_method_invocation_return_value (invocation, g_variant_new ("(a(ssssssouso))", &b));
+      return;
+    }
+  /* StopUnit */
+  g_clear_pointer (&stopped_unit, g_free);
+  g_clear_pointer (&stopped_mode, g_free);
+  g_variant_get (parameters, "(ss)", &stopped_unit, &stopped_mode);
+  if (g_str_equal (stopped_unit, "denied.service"))
+    g_dbus_method_invocation_return_dbus_error (invocation, "org.freedesktop.DBus.Error.AccessDenied",
+                                                "Access denied");
+  else
+    g_dbus_method_invocation_return_value (invocation, g_variant_new ("(o)", "/org/freedesktop/systemd1/job/1"));
+}
+
+static GVariant *
+socket_get_property (GDBusConnection *connection,
+                     const char      *sender,
+                     const char      *path,
+                     const char      *interface,
+                     const char      *property,
+                     GError         **error,
+                     gpointer         data)
+{
+  const FakeUnit *unit = data;
+  GVariantBuilder b;
+
+  g_variant_builder_init (&b, G_VARIANT_TYPE ("a(ss)"));
+  for (guint i = 0; i < G_N_ELEMENTS (unit->listen) && unit->listen[i][0] != NULL; i++)
+    g_variant_builder_add (&b, "(ss)", unit->listen[i][0], unit->listen[i][1]);
+  return g_variant_builder_end (&b);
+}
+
+typedef struct
+{
+  gboolean done;
+  char *unit;
+  GError *error;
+} FindData;
+
+static void
+find_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      data)
+{
+  FindData *d = data;
+
+  d->unit = ps_terminate_find_socket_unit_finish (result, &d->error);
+  d->done = TRUE;
+}
+
+static char *
+find_socket_unit (PsProtocol protocol,
+                  guint16    port)
+{
+  PsSocket key = { .protocol = protocol, .family = AF_INET6, .port = port };
+  FindData d = { 0 };
+
+  ps_terminate_find_socket_unit_async (&key, TRUE, NULL, find_cb, &d);
+  wait_until (&d.done);
+  if (d.unit == NULL)
+    g_assert_error (d.error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_clear_error (&d.error);
+  return d.unit;
+}
+
+static void
+test_systemd_session_bus (void)
+{
+  static const GDBusInterfaceVTable manager_vtable = { manager_method, NULL, NULL, { 0 } };
+  static const GDBusInterfaceVTable socket_vtable = { NULL, socket_get_property, NULL, { 0 } };
+  g_autoptr(GDBusConnection) bus = NULL;
+  g_autoptr(GDBusNodeInfo) manager_info = g_dbus_node_info_new_for_xml (manager_xml, NULL);
+  g_autoptr(GDBusNodeInfo) socket_info = g_dbus_node_info_new_for_xml (socket_xml, NULL);
+  g_autoptr(GVariant) owned = NULL;
+  g_autoptr(GError) error = NULL;
+  GArray *ids = g_array_new (FALSE, FALSE, sizeof (guint));
+  StopData stop = { 0 };
+  guint id;
+
+  if (g_getenv ("PS_TEST_SESSION_BUS_UP") == NULL)
+    {
+      g_test_skip ("no private session bus (dbus-daemon missing)");
+      g_array_unref (ids);
+      return;
+    }
+  bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  g_assert_no_error (error);
+  id = g_dbus_connection_register_object (bus, "/org/freedesktop/systemd1", manager_info->interfaces[0],
+                                          &manager_vtable, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_array_append_val (ids, id);
+  for (guint i = 0; i < G_N_ELEMENTS (fake_units); i++)
+    {
+      id = g_dbus_connection_register_object (bus, fake_units[i].path, socket_info->interfaces[0],
+                                              &socket_vtable, (gpointer) &fake_units[i], NULL, &error);
+      g_assert_no_error (error);
+      g_array_append_val (ids, id);
+    }
+  owned = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus", "RequestName",
+                                       g_variant_new ("(su)", "org.freedesktop.systemd1", 4),
+                                       G_VARIANT_TYPE ("(u)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+  g_assert_no_error (error);
+
+  /* The .socket unit of a socket-activated port, by port and protocol. */
+  {
+    g_autofree char *web = find_socket_unit (PS_PROTOCOL_TCP, 8080);
+    g_autofree char *ssh = find_socket_unit (PS_PROTOCOL_TCP, 2222);
+    g_autofree char *dns = find_socket_unit (PS_PROTOCOL_UDP, 5353);
+    g_autofree char *none_tcp = find_socket_unit (PS_PROTOCOL_TCP, 5353);
+    g_autofree char *none_udp = find_socket_unit (PS_PROTOCOL_UDP, 8080);
+
+    g_assert_cmpstr (web, ==, "web.socket");
+    g_assert_cmpstr (ssh, ==, "ssh.socket");
+    g_assert_cmpstr (dns, ==, "dns.socket");
+    g_assert_null (none_tcp);
+    g_assert_null (none_udp);
+  }
+
+  /* Stop Service asks systemd, and reports its refusal. */
+  ps_terminate_stop_unit_async ("web.socket", TRUE, NULL, stop_cb, &stop);
+  wait_until (&stop.done);
+  g_assert_no_error (stop.error);
+  g_assert_true (stop.ok);
+  g_assert_cmpstr (stopped_unit, ==, "web.socket");
+  g_assert_cmpstr (stopped_mode, ==, "replace");
+
+  memset (&stop, 0, sizeof stop);
+  ps_terminate_stop_unit_async ("denied.service", TRUE, NULL, stop_cb, &stop);
+  wait_until (&stop.done);
+  g_assert_false (stop.ok);
+  g_assert_error (stop.error, G_DBUS_ERROR, G_DBUS_ERROR_ACCESS_DENIED);
+  g_assert_cmpstr (stop.error->message, ==, "Access denied");
+  g_clear_error (&stop.error);
+
+  for (guint i = 0; i < ids->len; i++)
+    g_dbus_connection_unregister_object (bus, g_array_index (ids, guint, i));
+  g_array_unref (ids);
+  g_clear_pointer (&stopped_unit, g_free);
+  g_clear_pointer (&stopped_mode, g_free);
+}
+
 static void
 test_result_strings (void)
 {
@@ -851,9 +1059,20 @@ main (int   argc,
       char *argv[])
 {
   g_autofree char *address = NULL;
+  g_autoptr(GTestDBus) session_bus = NULL;
+  g_autofree char *dbus_daemon = NULL;
   int ret;
 
   g_test_init (&argc, &argv, NULL);
+
+  /* A private session bus for the systemd stand-in (before any thread). */
+  dbus_daemon = g_find_program_in_path ("dbus-daemon");
+  if (dbus_daemon != NULL)
+    {
+      session_bus = g_test_dbus_new (G_TEST_DBUS_NONE);
+      g_test_dbus_up (session_bus);
+      g_setenv ("PS_TEST_SESSION_BUS_UP", "1", TRUE);
+    }
 
   /* Before any thread starts: no system bus at this address. */
   address = g_strdup_printf ("unix:path=/nonexistent/portscope-test-%d/bus", (int) getpid ());
@@ -878,6 +1097,9 @@ main (int   argc,
   g_test_add_func ("/terminate/session-critical", test_session_critical);
   g_test_add_func ("/terminate/stop-unit-without-bus", test_stop_unit_without_bus);
   g_test_add_func ("/terminate/result-strings", test_result_strings);
+  g_test_add_func ("/terminate/systemd-session-bus", test_systemd_session_bus);
   ret = g_test_run ();
+  if (session_bus != NULL)
+    g_test_dbus_down (session_bus);
   return ret;
 }
