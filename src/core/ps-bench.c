@@ -9,8 +9,10 @@
 #include <glib/gi18n.h>
 
 #include "ps-bench.h"
+#include "ps-owners.h"
 #include "ps-scanner.h"
 #include "ps-snapshot.h"
+#include "ps-sockets.h"
 
 #define DEFAULT_COLD 5
 #define DEFAULT_STEADY 30
@@ -90,6 +92,16 @@ series_add_diff (Series           *s,
   s->added += diff->added->len;
   s->removed += diff->removed->len;
   s->changed += diff->changed_new->len;
+}
+
+static int
+compare_guint (gconstpointer a,
+               gconstpointer b)
+{
+  guint x = *(const guint *) a;
+  guint y = *(const guint *) b;
+
+  return (x > y) - (x < y);
 }
 
 static int
@@ -346,12 +358,80 @@ run_churn (guint    seconds,
   return TRUE;
 }
 
+/* The owner tracker alone under churn, for what the scanner's counters do not
+ * say: how many fds each refresh's walk read (a "partial" walk that does not
+ * stop early reads every fd of the machine).  FDS gets one guint per refresh;
+ * *MACHINE_FDS the count of the initial full walk. */
+static gboolean
+run_churn_walks (guint    seconds,
+                 guint    interval_ms,
+                 GArray  *fds,
+                 guint   *machine_fds,
+                 GError **error)
+{
+  PsOwnerTracker *tracker = ps_owner_tracker_new (NULL);
+  gint64 start, next;
+  gboolean ok = TRUE;
+
+  if (tracker == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, "out of memory");
+      return FALSE;
+    }
+
+  start = g_get_monotonic_time ();
+  next = start;
+  while (ok && next <= start + (gint64) seconds * G_USEC_PER_SEC)
+    {
+      PsProbeSocketArray sockets = { 0 };
+      PsProbeSource source;
+      PsOwnerStats stats = { 0 };
+      gint64 now = g_get_monotonic_time ();
+      int r;
+
+      if (now < next)
+        g_usleep (next - now);
+      r = ps_probe_dump_sockets (PS_PROBE_DEFAULT, &sockets, &source);
+      if (r == 0)
+        r = ps_owner_tracker_update (tracker, &sockets, FALSE, &stats);
+      ps_probe_socket_array_clear (&sockets);
+      if (r < 0)
+        {
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (-r), "%s", g_strerror (-r));
+          ok = FALSE;
+        }
+      else if (next == start)
+        *machine_fds = stats.fds_scanned;
+      else
+        g_array_append_val (fds, stats.fds_scanned);
+      next += (gint64) interval_ms * 1000;
+    }
+  ps_owner_tracker_free (tracker);
+  return ok;
+}
+
+static guint
+median_uint (GArray *values)
+{
+  g_autoptr(GArray) sorted = NULL;
+  guint mid;
+
+  if (values->len == 0)
+    return 0;
+  sorted = g_array_copy (values);
+  g_array_sort (sorted, compare_guint);
+  mid = g_array_index (sorted, guint, sorted->len / 2);
+  return mid;
+}
+
 int
 ps_bench_main (const char *spec_text)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GString) out = g_string_new ("{\n");
   g_autoptr(GArray) diff_usec = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) churn_fds = g_array_new (FALSE, FALSE, sizeof (guint));
+  guint machine_fds = 0;
   BenchSpec spec;
   Series cold, dump_only, steady, churn;
   gboolean ok = TRUE;
@@ -375,6 +455,9 @@ ps_bench_main (const char *spec_text)
     ok = run_steady (spec.steady, &steady, diff_usec, &error);
   if (ok && spec.churn_seconds > 0)
     ok = run_churn (spec.churn_seconds, spec.interval_ms, &churn, &error);
+  if (ok && spec.churn_seconds > 0)
+    ok = run_churn_walks (MAX (spec.churn_seconds / 2, 1), spec.interval_ms,
+                          churn_fds, &machine_fds, &error);
 
   if (ok)
     {
@@ -400,6 +483,9 @@ ps_bench_main (const char *spec_text)
             g_string_append (out, ",\n");
           print_series (out, "churn", &churn, TRUE);
           g_string_append_printf (out, ",\n  \"churn_interval_ms\": %u", spec.interval_ms);
+          g_string_append_printf (out, ",\n  \"churn_walk_fds_median\": %u", median_uint (churn_fds));
+          g_string_append_printf (out, ",\n  \"churn_walk_refreshes\": %u", churn_fds->len);
+          g_string_append_printf (out, ",\n  \"machine_fds\": %u", machine_fds);
           first = FALSE;
         }
       g_string_append (out, "\n}\n");
