@@ -87,6 +87,10 @@ def inside():
     reader = Reader(proc.stdout)
     reader.start()
     try:
+        # The churn starts once the first scan is out (its 5 "added" lines):
+        # a slow start on a loaded machine must not eat the churn time.
+        wait_for(lambda: len(reader.snapshot()) >= 5 or proc.poll() is not None,
+                 timeout=60, what="the first --watch scan")
         # Bursts of opens and closes; most sockets live across several scans
         # (so removals are seen), a few vanish at once (never seen at all).
         born = {key: time.monotonic() for key in opened}
