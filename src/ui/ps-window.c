@@ -11,6 +11,7 @@
 #include "ps-cli.h"
 #include "ps-detail-pane.h"
 #include "ps-end-process.h"
+#include "ps-helper-backend.h"
 #include "ps-knowledge.h"
 #include "ps-monitor.h"
 #include "ps-socket-item.h"
@@ -33,7 +34,12 @@ struct _PsWindow
   GtkSearchBar *search_bar;
   GtkSearchEntry *search_entry;
   GtkRevealer *hidden_banner;
+  GtkImage *hidden_banner_icon;
+  GtkLabel *hidden_banner_title;
   GtkLabel *hidden_banner_label;
+  GtkButton *banner_unlock_button;
+  GtkButton *unlock_button;
+  GtkButton *lock_button;
   GtkStack *stack;
   GtkSpinner *spinner;
   AdwStatusPage *free_page;
@@ -70,6 +76,13 @@ struct _PsWindow
   gboolean only_exposed;
   gboolean only_mine;
   guint32 uid;
+
+  /* Unlock: the backend to return to on Lock, the start in progress, the
+   * last refusal (shown in the banner) and the helper's last failure. */
+  PsBackend *previous_backend;
+  GCancellable *unlock_cancellable;
+  char *unlock_refusal;
+  char *helper_error;
 
   int pending_select_port;   /* select this port's row once it is listed, or -1 */
   gboolean have_snapshot;
@@ -325,33 +338,270 @@ ps_window_search_port (PsWindow *self,
 
 /* Live updates. */
 
+static PsBackendKind
+backend_kind (PsWindow *self)
+{
+  PsBackend *backend = ps_monitor_get_backend (self->monitor);
+
+  return backend != NULL ? ps_backend_get_kind (backend) : PS_BACKEND_KIND_LOCAL;
+}
+
+/* Counts the sockets whose owners are hidden, by reason. */
+static void
+count_hidden (PsWindow *self,
+              guint    *n_other_user,
+              guint    *n_sandbox)
+{
+  PsSnapshot *snapshot = ps_socket_list_get_snapshot (self->socket_list);
+  guint n = snapshot != NULL ? ps_snapshot_get_n_sockets (snapshot) : 0;
+
+  *n_other_user = 0;
+  *n_sandbox = 0;
+  for (guint i = 0; i < n; i++)
+    {
+      const PsSocket *socket = ps_snapshot_get_socket (snapshot, i);
+
+      if (socket->owner_hidden == PS_OWNER_HIDDEN_OTHER_USER)
+        (*n_other_user)++;
+      else if (socket->owner_hidden == PS_OWNER_HIDDEN_SANDBOX)
+        (*n_sandbox)++;
+    }
+}
+
+/* Unlock helps unless the view is already privileged (or the GUI runs as
+ * root, which it should not) or the sandbox keeps even the helper out. */
+static gboolean
+unlock_useful (PsWindow *self,
+               guint     n_sandbox)
+{
+  return backend_kind (self) != PS_BACKEND_KIND_PRIVILEGED && geteuid () != 0 && n_sandbox == 0;
+}
+
+static void
+update_unlock_buttons (PsWindow *self,
+                       guint     n_sandbox)
+{
+  gboolean privileged = backend_kind (self) == PS_BACKEND_KIND_PRIVILEGED;
+  gboolean waiting = self->unlock_cancellable != NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->unlock_button), waiting || unlock_useful (self, n_sandbox));
+  gtk_widget_set_visible (GTK_WIDGET (self->lock_button), privileged && !waiting);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "window.unlock", !privileged && !waiting);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "window.lock", privileged && !waiting);
+
+  if (waiting)
+    {
+      if (!GTK_IS_SPINNER (gtk_button_get_child (self->unlock_button)))
+        {
+          GtkWidget *spinner = gtk_spinner_new ();
+
+          gtk_spinner_start (GTK_SPINNER (spinner));
+          gtk_button_set_child (self->unlock_button, spinner);
+        }
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->unlock_button), _("Waiting for authentication…"));
+      gtk_button_set_label (self->banner_unlock_button, _("Waiting for authentication…"));
+    }
+  else
+    {
+      if (gtk_button_get_icon_name (self->unlock_button) == NULL)
+        gtk_button_set_icon_name (self->unlock_button, "changes-allow-symbolic");
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->unlock_button), _("Unlock — show every owner"));
+      gtk_button_set_label (self->banner_unlock_button, _("_Unlock…"));
+    }
+}
+
+/* The subtitle always names the view: whose processes the owners come from. */
+static const char *
+describe_view (PsWindow *self,
+               guint     n_other_user,
+               guint     n_sandbox)
+{
+  switch (backend_kind (self))
+    {
+    case PS_BACKEND_KIND_PRIVILEGED:
+      return _("All processes — unlocked");
+    case PS_BACKEND_KIND_HOST:
+      return n_sandbox > 0 ? _("Sandboxed: owners unavailable") : _("Host processes");
+    case PS_BACKEND_KIND_LOCAL:
+    default:
+      break;
+    }
+
+  if (n_sandbox > 0)
+    return _("Sandboxed: owners unavailable");
+  if (n_other_user > 0)
+    return _("Your processes");
+  if (self->have_snapshot || geteuid () == 0)
+    return _("All processes");
+  return _("Your processes");
+}
+
 static void
 update_subtitle (PsWindow *self)
 {
-  PsBackend *backend = ps_monitor_get_backend (self->monitor);
-  PsSnapshot *snapshot = ps_socket_list_get_snapshot (self->socket_list);
-  guint n_hidden = snapshot != NULL ? ps_snapshot_get_n_hidden (snapshot) : 0;
-  gboolean everything = backend != NULL && ps_backend_get_kind (backend) != PS_BACKEND_KIND_LOCAL;
+  guint n_other_user = 0;
+  guint n_sandbox = 0;
+  gboolean show_unlock = FALSE;
+  const char *icon = "dialog-information-symbolic";
+  const char *title = NULL;
+  g_autofree char *text = NULL;
 
-  if (!everything)
-    everything = (n_hidden == 0 && self->have_snapshot);
+  count_hidden (self, &n_other_user, &n_sandbox);
+  adw_window_title_set_subtitle (self->window_title, describe_view (self, n_other_user, n_sandbox));
+  update_unlock_buttons (self, n_sandbox);
 
-  adw_window_title_set_subtitle (self->window_title,
-                                 everything ? _("All processes") : _("Your processes"));
-
-  if (n_hidden > 0)
+  if (self->helper_error != NULL)
     {
-      g_autofree char *text =
-        g_strdup_printf (ngettext ("%u port belongs to a program of another user. Portscope shows it, "
-                                   "but cannot see which program holds it or end it.",
-                                   "%u ports belong to programs of other users. Portscope shows them, "
-                                   "but cannot see which programs hold them or end them.",
-                                   n_hidden),
-                         n_hidden);
+      /* The list keeps the last snapshot; the next good scan hides this. */
+      icon = "dialog-warning-symbolic";
+      title = _("The helper stopped unexpectedly; retrying…");
+      text = g_strdup (self->helper_error);
+    }
+  else if (n_sandbox > 0)
+    {
+      title = _("Owners are unavailable in the sandbox");
+      text = g_strdup_printf (ngettext ("Portscope lists %u port but cannot see which program holds it: "
+                                        "it needs permission to run its helper on this computer "
+                                        "(org.freedesktop.Flatpak).",
+                                        "Portscope lists %u ports but cannot see which programs hold them: "
+                                        "it needs permission to run its helper on this computer "
+                                        "(org.freedesktop.Flatpak).",
+                                        n_sandbox),
+                              n_sandbox);
+    }
+  else if (n_other_user > 0)
+    {
+      title = _("Some ports belong to other users");
+      text = g_strdup_printf (ngettext ("%u port belongs to a program of another user. Portscope shows it, "
+                                        "but cannot see which program holds it or end it.",
+                                        "%u ports belong to programs of other users. Portscope shows them, "
+                                        "but cannot see which programs hold them or end them.",
+                                        n_other_user),
+                              n_other_user);
+      show_unlock = unlock_useful (self, n_sandbox) || self->unlock_cancellable != NULL;
+      if (self->unlock_refusal != NULL)
+        {
+          g_autofree char *with_refusal = g_strdup_printf (_("%s\n\nUnlock did not succeed: %s."),
+                                                           text, self->unlock_refusal);
 
+          g_free (text);
+          text = g_steal_pointer (&with_refusal);
+        }
+    }
+
+  if (title != NULL)
+    {
+      gtk_image_set_from_icon_name (self->hidden_banner_icon, icon);
+      gtk_label_set_text (self->hidden_banner_title, title);
       gtk_label_set_text (self->hidden_banner_label, text);
     }
-  gtk_revealer_set_reveal_child (self->hidden_banner, n_hidden > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->banner_unlock_button), show_unlock);
+  gtk_revealer_set_reveal_child (self->hidden_banner, title != NULL);
+}
+
+/* Unlock and Lock. */
+
+static void
+toast (PsWindow   *self,
+       const char *text)
+{
+  /* A toast's title is markup. */
+  g_autofree char *markup = g_markup_escape_text (text, -1);
+
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (markup));
+}
+
+/* Returns to the backend the window had before Unlock and ends the helper. */
+static void
+lock (PsWindow *self)
+{
+  g_autoptr(PsBackend) privileged = NULL;
+  g_autoptr(PsBackend) previous = g_steal_pointer (&self->previous_backend);
+
+  if (backend_kind (self) != PS_BACKEND_KIND_PRIVILEGED)
+    return;
+
+  privileged = g_object_ref (ps_monitor_get_backend (self->monitor));
+  if (PS_IS_HELPER_BACKEND (privileged))
+    ps_helper_backend_stop (PS_HELPER_BACKEND (privileged));
+  if (previous == NULL)
+    previous = ps_local_backend_new ();
+  ps_monitor_set_backend (self->monitor, previous);
+  g_clear_pointer (&self->helper_error, g_free);
+  ps_monitor_refresh (self->monitor, TRUE);
+  update_subtitle (self);
+}
+
+static void
+unlock_started (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(PsWindow) self = user_data;
+  PsBackend *backend = PS_BACKEND (source);
+  g_autoptr(GError) error = NULL;
+  gboolean ok = ps_helper_backend_start_finish (PS_HELPER_BACKEND (backend), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      self->monitor == NULL || self->unlock_cancellable == NULL ||
+      g_cancellable_is_cancelled (self->unlock_cancellable))
+    {
+      ps_helper_backend_stop (PS_HELPER_BACKEND (backend));
+      return;
+    }
+  g_clear_object (&self->unlock_cancellable);
+
+  if (!ok)
+    {
+      const char *message;
+
+      ps_helper_backend_stop (PS_HELPER_BACKEND (backend));
+      if (g_error_matches (error, PS_HELPER_BACKEND_ERROR, PS_HELPER_BACKEND_ERROR_DISMISSED))
+        message = _("Authentication was cancelled");
+      else if (g_error_matches (error, PS_HELPER_BACKEND_ERROR, PS_HELPER_BACKEND_ERROR_NOT_AUTHORIZED))
+        message = _("Not authorized to see every owner");
+      else
+        message = error->message;
+      g_free (self->unlock_refusal);
+      self->unlock_refusal = g_strdup (message);
+      toast (self, message);
+      update_subtitle (self);
+      return;
+    }
+
+  g_clear_pointer (&self->unlock_refusal, g_free);
+  g_clear_pointer (&self->helper_error, g_free);
+  g_set_object (&self->previous_backend, ps_monitor_get_backend (self->monitor));
+  ps_monitor_set_backend (self->monitor, backend);
+  ps_monitor_refresh (self->monitor, TRUE);
+  update_subtitle (self);
+}
+
+static void
+unlock_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  PsWindow *self = PS_WINDOW (widget);
+  g_autoptr(PsBackend) backend = NULL;
+
+  if (self->unlock_cancellable != NULL || backend_kind (self) == PS_BACKEND_KIND_PRIVILEGED)
+    return;
+
+  backend = ps_helper_backend_new (PS_HELPER_MODE_PRIVILEGED);
+  self->unlock_cancellable = g_cancellable_new ();
+  /* pkexec asks for a password: the start runs off the main loop. */
+  ps_helper_backend_start_async (PS_HELPER_BACKEND (backend), self->unlock_cancellable,
+                                 unlock_started, g_object_ref (self));
+  update_subtitle (self);
+}
+
+static void
+lock_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  lock (PS_WINDOW (widget));
 }
 
 static void
@@ -371,6 +621,7 @@ on_monitor_updated (PsWindow   *self,
 
   self->have_snapshot = TRUE;
   self->failure_reported = FALSE;
+  g_clear_pointer (&self->helper_error, g_free);
   update_subtitle (self);
   update_state (self);
   select_pending (self);
@@ -380,6 +631,31 @@ static void
 on_monitor_failed (PsWindow     *self,
                    const GError *error)
 {
+  /* The privileged helper refused to start again (a cancelled or refused
+   * prompt after it died): the session is locked again, and says why. */
+  if (backend_kind (self) == PS_BACKEND_KIND_PRIVILEGED &&
+      (g_error_matches (error, PS_HELPER_BACKEND_ERROR, PS_HELPER_BACKEND_ERROR_STOPPED) ||
+       g_error_matches (error, PS_HELPER_BACKEND_ERROR, PS_HELPER_BACKEND_ERROR_DISMISSED) ||
+       g_error_matches (error, PS_HELPER_BACKEND_ERROR, PS_HELPER_BACKEND_ERROR_NOT_AUTHORIZED)))
+    {
+      g_free (self->unlock_refusal);
+      self->unlock_refusal = g_strdup (error->message);
+      toast (self, error->message);
+      lock (self);
+      return;
+    }
+
+  /* A helper backend restarts its helper with backoff: while it does, the
+   * list keeps the last snapshot and the banner says what happened. */
+  if (backend_kind (self) != PS_BACKEND_KIND_LOCAL && self->have_snapshot)
+    {
+      g_debug ("Helper scan failed: %s", error->message);
+      g_free (self->helper_error);
+      self->helper_error = g_strdup (error->message);
+      update_subtitle (self);
+      return;
+    }
+
   if (self->failure_reported)
     return;
   self->failure_reported = TRUE;
@@ -616,9 +892,21 @@ ps_window_dispose (GObject *object)
 {
   PsWindow *self = PS_WINDOW (object);
 
+  if (self->unlock_cancellable != NULL)
+    g_cancellable_cancel (self->unlock_cancellable);
+  g_clear_object (&self->unlock_cancellable);
   if (self->monitor != NULL)
-    ps_monitor_set_active (self->monitor, FALSE);
+    {
+      PsBackend *backend = ps_monitor_get_backend (self->monitor);
+
+      ps_monitor_set_active (self->monitor, FALSE);
+      /* The privileged helper ends with the window, not when the last scan lets go of it. */
+      if (backend != NULL && PS_IS_HELPER_BACKEND (backend) &&
+          ps_backend_get_kind (backend) == PS_BACKEND_KIND_PRIVILEGED)
+        ps_helper_backend_stop (PS_HELPER_BACKEND (backend));
+    }
   g_clear_object (&self->monitor);
+  g_clear_object (&self->previous_backend);
   g_clear_pointer (&self->pins, ps_end_process_pins_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), PS_TYPE_WINDOW);
 
@@ -632,6 +920,8 @@ ps_window_finalize (GObject *object)
 
   g_clear_object (&self->settings);
   g_free (self->query);
+  g_free (self->unlock_refusal);
+  g_free (self->helper_error);
 
   G_OBJECT_CLASS (ps_window_parent_class)->finalize (object);
 }
@@ -666,7 +956,12 @@ ps_window_class_init (PsWindowClass *klass)
   BIND (search_bar);
   BIND (search_entry);
   BIND (hidden_banner);
+  BIND (hidden_banner_icon);
+  BIND (hidden_banner_title);
   BIND (hidden_banner_label);
+  BIND (banner_unlock_button);
+  BIND (unlock_button);
+  BIND (lock_button);
   BIND (stack);
   BIND (spinner);
   BIND (free_page);
@@ -693,6 +988,8 @@ ps_window_class_init (PsWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "window.back", NULL, back_action);
   gtk_widget_class_install_action (widget_class, "window.end-process", NULL, end_process_action);
   gtk_widget_class_install_action (widget_class, "window.toast", "s", toast_action);
+  gtk_widget_class_install_action (widget_class, "window.unlock", NULL, unlock_action);
+  gtk_widget_class_install_action (widget_class, "window.lock", NULL, lock_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "window.refresh", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "window.refresh", NULL);
