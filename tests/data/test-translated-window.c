@@ -158,6 +158,11 @@ test_window_in_german (void)
   collect (texts, GTK_WIDGET (window));
   add_text (texts, gtk_window_get_title (GTK_WINDOW (window)));
 
+  g_test_message ("%u texts in the window", g_hash_table_size (texts));
+  g_hash_table_iter_init (&iter, texts);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &text, NULL))
+    g_test_message ("text: %s", text);
+
   for (gsize i = 0; i < G_N_ELEMENTS (expected); i++)
     if (!g_hash_table_contains (texts, expected[i]))
       g_test_message ("missing German text: %s", expected[i]);
