@@ -8,8 +8,10 @@
 #include "config.h"
 
 #include <errno.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -428,6 +430,83 @@ test_helper_dies (void)
   g_settings_reset (settings, "refresh-interval");
 }
 
+typedef struct
+{
+  PsWindow *window;
+  const char *title;   /* NULL: the banner is hidden */
+  const char *subtitle;
+} BannerWait;
+
+static gboolean
+banner_is (gpointer data)
+{
+  BannerWait *wait = data;
+  gboolean revealed = gtk_revealer_get_reveal_child (template_child (wait->window, "hidden_banner"));
+
+  if (g_strcmp0 (subtitle (wait->window), wait->subtitle) != 0)
+    return FALSE;
+  if (wait->title == NULL)
+    return !revealed;
+  return revealed && g_strcmp0 (gtk_label_get_text (template_child (wait->window, "hidden_banner_title")),
+                                wait->title) == 0;
+}
+
+/* A helper that runs as nobody sees the test's own (root) listener but not
+ * its owner: the banner says other users own ports, and the subtitle names
+ * the helper's view.  Back on the in-process backend as root, nothing hides. */
+static void
+test_hidden_banner (void)
+{
+  g_autofree char *setpriv = g_find_program_in_path ("setpriv");
+  g_autoptr(PsBackend) backend = NULL;
+  g_autoptr(PsBackend) local = NULL;
+  const char *helper = g_getenv ("PORTSCOPE_HELPER_BIN");
+  const char *argv[] = { NULL, "--reuid=nobody", "--regid=nogroup", "--clear-groups", helper, "serve", NULL };
+  PsWindow *window;
+  BannerWait wait;
+  int fd;
+
+  if (geteuid () != 0 || setpriv == NULL)
+    {
+      g_test_skip ("needs root and setpriv");
+      return;
+    }
+  argv[0] = setpriv;
+  fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  g_assert_cmpint (fd, >=, 0);
+  {
+    struct sockaddr_in address = { .sin_family = AF_INET, .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
+
+    g_assert_cmpint (bind (fd, (struct sockaddr *) &address, sizeof address), ==, 0);
+    g_assert_cmpint (listen (fd, 1), ==, 0);
+  }
+
+  window = window_new ();
+  backend = ps_helper_backend_new_for_argv (PS_BACKEND_KIND_HOST, argv);
+  ps_monitor_set_backend (ps_window_get_monitor (window), backend);
+  ps_monitor_refresh (ps_window_get_monitor (window), TRUE);
+
+  wait = (BannerWait) { window, "Some ports belong to other users", "Host processes" };
+  g_assert_true (wait_for (banner_is, &wait));
+  g_assert_true (g_str_has_suffix (gtk_label_get_text (template_child (window, "hidden_banner_label")),
+                                   "but cannot see which programs hold them or end them.") ||
+                 g_str_has_suffix (gtk_label_get_text (template_child (window, "hidden_banner_label")),
+                                   "but cannot see which program holds it or end it."));
+  /* As root Unlock would not show more. */
+  g_assert_false (gtk_widget_get_visible (template_child (window, "banner_unlock_button")));
+  g_assert_false (gtk_widget_get_visible (template_child (window, "unlock_button")));
+
+  local = ps_local_backend_new ();
+  ps_monitor_set_backend (ps_window_get_monitor (window), local);
+  ps_helper_backend_stop (PS_HELPER_BACKEND (backend));
+  ps_monitor_refresh (ps_window_get_monitor (window), TRUE);
+  wait = (BannerWait) { window, NULL, "All processes" };
+  g_assert_true (wait_for (banner_is, &wait));
+
+  window_destroy_and_check (window);
+  close (fd);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -456,6 +535,7 @@ main (int   argc,
   g_test_add_func ("/ui/unlock/not-authorized", test_not_authorized);
   g_test_add_func ("/ui/unlock/unlock-and-lock", test_unlock_and_lock);
   g_test_add_func ("/ui/unlock/helper-dies", test_helper_dies);
+  g_test_add_func ("/ui/unlock/hidden-banner", test_hidden_banner);
 
   status = g_test_run ();
 
