@@ -60,7 +60,7 @@ _libc = ctypes.CDLL(None, use_errno=True)
 
 # X keysyms used by the keyboard test.
 KEYSYMS = {
-    "Control_L": 0xFFE3, "Return": 0xFF0D, "Tab": 0xFF09, "Escape": 0xFF1B,
+    "Return": 0xFF0D, "Tab": 0xFF09, "Escape": 0xFF1B,
     "Delete": 0xFFFF, "Down": 0xFF54, "Up": 0xFF52, "Left": 0xFF51, "Right": 0xFF53,
 }
 
@@ -237,13 +237,18 @@ def key(name, kind=None):
     pyatspi.Registry.generateKeyboardEvent(keysym, None, kind if kind is not None else pyatspi.KEY_SYM)
 
 
+MODIFIER_MASKS = {"Control": 1 << 2, "Shift": 1 << 0, "Alt": 1 << 3}
+
+
 def key_combo(modifier, name):
-    mod = KEYSYMS[modifier]
-    pyatspi.Registry.generateKeyboardEvent(mod, None, pyatspi.KEY_PRESS)
+    """MODIFIER (Control, Shift, Alt) held while NAME is pressed.  KEY_PRESS
+    wants a hardware keycode, so the modifier is latched as a mask instead."""
+    mask = MODIFIER_MASKS[modifier]
+    pyatspi.Registry.generateKeyboardEvent(mask, None, pyatspi.KEY_LOCKMODIFIERS)
     try:
         key(name)
     finally:
-        pyatspi.Registry.generateKeyboardEvent(mod, None, pyatspi.KEY_RELEASE)
+        pyatspi.Registry.generateKeyboardEvent(mask, None, pyatspi.KEY_UNLOCKMODIFIERS)
 
 
 def type_text(text):
@@ -278,10 +283,14 @@ class App:
             return None
 
         self.node = wait_for(f"portscope (pid {self.pid}) in the accessibility tree", look, timeout)
+        self._window = self.window(self.node)
         log(f"app pid {self.pid} is in the tree")
         return self
 
     def window(self, app=None):
+        """The main window (cached once found: see wait_dialog_gone)."""
+        if app is None and getattr(self, "_window", None) is not None:
+            return self._window
         app = app if app is not None else self.node
         for child in children(app):
             if child.getRole() == pyatspi.ROLE_FRAME and child.name == "Portscope":
@@ -292,7 +301,15 @@ class App:
         return list(children(self.node))
 
     def find(self, pred, into_table=False):
+        """The first node matching PRED in the main window, then in the
+        other windows (dialogs)."""
+        window = self.window()
+        found = find(window, pred, into_table)
+        if found is not None:
+            return found
         for top in self.toplevels():
+            if top == window:
+                continue
             found = find(top, pred, into_table)
             if found is not None:
                 return found
@@ -374,6 +391,23 @@ class App:
                 return labels[1]
         return None
 
+    def pane_notes(self):
+        """The detail pane's security notes: the Security group's description
+        and the title of each note row."""
+        pane = self.pane()
+        out = []
+        header = find(pane, label_named("Security"))
+        if header is not None and header.parent is not None:
+            out += [n.name for n in children(header.parent)
+                    if n.getRole() == pyatspi.ROLE_LABEL and n.name != "Security"]
+        notes = find(pane, by_role(pyatspi.ROLE_LIST, "Security"))
+        if notes is not None:
+            for item in children(notes):
+                labels = [n.name for n in walk(item) if n.getRole() == pyatspi.ROLE_LABEL]
+                if labels:
+                    out.append(labels[0])
+        return out
+
     def wait_pane_heading(self, port):
         return wait_for(f"the detail pane to show port {port}",
                         lambda: find(self.pane(), label_named(f"Port {port}")))
@@ -406,13 +440,11 @@ class App:
         return wait_for(f"a dialog with a '{button_name}' button", look, timeout)
 
     def wait_dialog_gone(self, dialog, timeout=DEADLINE):
-        def gone():
-            for top in self.toplevels():
-                if top == dialog:
-                    return False
-            return True
-
-        wait_for("the dialog to close", gone, timeout)
+        """Waits until DIALOG is no longer shown.  Asks the dialog itself
+        rather than re-listing the app's windows: in GTK 4.8, listing a
+        window that is being destroyed can reach a context without an object
+        path (GLib-CRITICAL g_variant_new_object_path, then SIGSEGV)."""
+        wait_for("the dialog to close", lambda: "visible" not in states(dialog), timeout)
 
     def toasts(self):
         """The texts of the toasts on screen (AdwToastWidget > AdwBin > label)."""
@@ -510,19 +542,55 @@ class Session:
     def launch_app(self, *args, wait=True):
         """Starts the built portscope with ARGS; waits until its window is in
         the accessibility tree."""
-        log_path = os.path.join(self.scratch, f"portscope-{len(self.logs)}.log")
-        out = open(log_path, "w")
-        self.logs.append(log_path)
-        proc = self.spawn([APP_BIN, *args], "portscope " + " ".join(args), env=self.app_env(),
-                          stdout=out, stderr=subprocess.STDOUT)
+        for attempt in range(1, 4):
+            log_path = os.path.join(self.scratch, f"portscope-{len(self.logs)}.log")
+            out = open(log_path, "w")
+            self.logs.append(log_path)
+            proc = self.spawn([APP_BIN, *args], "portscope " + " ".join(args), env=self.app_env(),
+                              stdout=out, stderr=subprocess.STDOUT)
+            out.close()
+            self.app = App(self, proc, log_path)
+            if not wait:
+                return self.app
+            try:
+                self.app.wait_started()
+                self._maybe_attach_gdb()
+                return self.app
+            except Failure:
+                # Seen on this machine, rarely, while other jobs start and stop
+                # their own Xvfb: GTK cannot open the display at all.  That is
+                # the environment, not the app: try again, and say so.
+                with open(log_path, errors="replace") as f:
+                    text = f.read()
+                if "cannot open display" not in text or attempt == 3:
+                    raise
+                probe = subprocess.run(["xdotool", "getdisplaygeometry"], capture_output=True,
+                                       text=True, check=False) if shutil.which("xdotool") else None
+                log(f"WARNING: attempt {attempt}: portscope could not open display "
+                    f"{os.environ.get('DISPLAY')!r}"
+                    + (f" (xdotool: {probe.returncode} {probe.stdout.strip()}{probe.stderr.strip()})"
+                       if probe else "") + "; starting it again")
+        raise AssertionError("not reached")
+
+    def _maybe_attach_gdb(self):
+        """PORTSCOPE_E2E_GDB=1: attach gdb to the app, which prints every
+        thread's backtrace into the scratch folder if the app crashes."""
+        if os.environ.get("PORTSCOPE_E2E_GDB") != "1" or not shutil.which("gdb"):
+            return
+        path = os.path.join(self.scratch, f"gdb-{self.app.pid}.txt")
+        out = open(path, "w")
+        self.logs.append(path)
+        self.spawn(["gdb", "-p", str(self.app.pid), "-batch", "-ex", "handle SIGPIPE nostop noprint",
+                    "-ex", "continue", "-ex", "thread apply all bt 40"],
+                   "gdb", stdout=out, stderr=subprocess.STDOUT)
         out.close()
-        self.app = App(self, proc, log_path)
-        if wait:
-            self.app.wait_started()
-        return self.app
+        wait_for("gdb to attach", lambda: "Continuing." in open(path, errors="replace").read(), 60)
 
     def cleanup(self):
         for proc, what in reversed(self.procs):
+            if self.app is not None and proc is self.app.proc and proc.poll() is not None:
+                log(f"WARNING: {what} (pid {proc.pid}) had already exited with status "
+                    f"{proc.returncode} (see {self.app.log_path})")
             if proc.poll() is None:
                 try:
                     os.kill(proc.pid, signal.SIGKILL)
