@@ -908,6 +908,12 @@ ps_window_dispose (GObject *object)
   g_clear_object (&self->monitor);
   g_clear_object (&self->previous_backend);
   g_clear_pointer (&self->pins, ps_end_process_pins_free);
+  /* GLib 2.74's GSimpleActionGroup does not disconnect from its actions when
+   * it is finalized, and a settings action lives as long as its GSettings
+   * (shared per schema): remove them while the group is alive, or the next
+   * change of the key reaches a freed group. */
+  for (guint i = 0; i < G_N_ELEMENTS (filter_keys); i++)
+    g_action_map_remove_action (G_ACTION_MAP (self), filter_keys[i]);
   gtk_widget_dispose_template (GTK_WIDGET (self), PS_TYPE_WINDOW);
 
   G_OBJECT_CLASS (ps_window_parent_class)->dispose (object);
