@@ -526,9 +526,7 @@ ps_cli_handle_local_options (GApplication *app,
           warn_owners_incomplete (snapshot);
           if (json)
             {
-              g_autofree char *text = ps_json_snapshot_to_string (snapshot, port, TRUE);
-
-              if (!write_out (text) || !write_out ("\n") || fflush (stdout) != 0)
+              if (!ps_json_snapshot_write (snapshot, port, TRUE, stdout) || fflush (stdout) != 0)
                 return 1;
               return 0;
             }

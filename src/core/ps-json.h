@@ -15,6 +15,8 @@
  */
 #pragma once
 
+#include <stdio.h>
+
 #include <json-glib/json-glib.h>
 
 #include "ps-snapshot.h"
@@ -28,6 +30,13 @@ JsonNode *ps_json_socket_to_node (const PsSocket *socket);
  * PORT >= 0 keeps only sockets on that local port. */
 JsonNode *ps_json_snapshot_to_node (const PsSnapshot *snapshot,
                                     int               port);
+
+/* Writes the document and a newline to OUT as it is produced (no tree in
+ * memory: use it for whole snapshots).  Returns FALSE on a write error. */
+gboolean ps_json_snapshot_write (const PsSnapshot *snapshot,
+                                 int               port,
+                                 gboolean          pretty,
+                                 FILE             *out);
 
 /* Returns the document as text (caller frees); PRETTY indents it. */
 char *ps_json_snapshot_to_string (const PsSnapshot *snapshot,

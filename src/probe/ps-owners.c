@@ -17,6 +17,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -792,17 +795,78 @@ full_walk (PsOwnerTracker *tracker,
   return 0;
 }
 
+/* Inodes still pending after the cheap groups of a partial walk are often
+ * sockets that closed after the dump (a process that exited, a socket
+ * replaced): no walk can find them, so the early exit never comes and the
+ * "partial" walk reads every fd of the machine.  One more dump of the kinds
+ * concerned (milliseconds) tells which still exist; the others are marked
+ * unresolvable (a closed socket's inode does not come back).  Only against
+ * the real /proc: a fixture root's inodes are not the kernel's. */
+static void
+drop_closed_pending (PsOwnerTracker           *tracker,
+                     const PsProbeSocketArray *sockets)
+{
+  PsProbeSocketArray fresh = { 0 };
+  unsigned flags = 0;
+  size_t i;
+
+  if (strcmp (tracker->proc_root, "/proc") != 0)
+    return;
+
+  for (i = 0; i < sockets->len; i++)
+    {
+      const PsProbeSocket *sk = &sockets->items[i];
+      OwnerEntry *entry = table_find (tracker->table, tracker->cap, sk->inode);
+
+      if (entry == NULL || entry->state != OWNER_NEW)
+        continue;
+      flags |= sk->family == AF_INET6 ? PS_PROBE_IPV6 : PS_PROBE_IPV4;
+      if (sk->protocol == IPPROTO_TCP)
+        flags |= sk->state == TCP_LISTEN ? PS_PROBE_TCP_LISTEN : PS_PROBE_TCP_ALL;
+      else
+        flags |= sk->state == TCP_ESTABLISHED ? PS_PROBE_UDP_ALL : PS_PROBE_UDP;
+    }
+  if (flags == 0 || ps_probe_dump_sockets (flags, &fresh, NULL) < 0)
+    {
+      ps_probe_socket_array_clear (&fresh);
+      return;
+    }
+
+  for (i = 0; i < tracker->cap; i++)
+    tracker->table[i].kept = 0;
+  for (i = 0; i < fresh.len; i++)
+    {
+      OwnerEntry *entry = table_find (tracker->table, tracker->cap, fresh.items[i].inode);
+
+      if (entry != NULL)
+        entry->kept = 1;
+    }
+  for (i = 0; i < tracker->cap; i++)
+    {
+      OwnerEntry *entry = &tracker->table[i];
+
+      if (entry->inode != 0 && entry->state == OWNER_NEW && !entry->kept)
+        {
+          entry->state = OWNER_UNRESOLVABLE;
+          tracker->pending--;
+        }
+      entry->kept = 0;
+    }
+  ps_probe_socket_array_clear (&fresh);
+}
+
 /* Early-exit walk: owners of vanished inodes, then new PIDs, then the rest.
  * The first two groups are small and scanned whole (a fresh fork shares its
  * parent's socket); the rest stops as soon as no inode is pending.  Returns
  * 1 when every PID was scanned (the walk was in effect complete), 0 when it
  * stopped early, or -errno. */
 static int
-partial_walk (PsOwnerTracker *tracker,
-              int             proc_fd,
-              PidArray       *pids,
-              const PidArray *vanished_owners,
-              PsOwnerStats   *stats)
+partial_walk (PsOwnerTracker           *tracker,
+              int                       proc_fd,
+              PidArray                 *pids,
+              const PidArray           *vanished_owners,
+              const PsProbeSocketArray *sockets,
+              PsOwnerStats             *stats)
 {
   WalkData wd = { tracker, 0 };
   size_t i;
@@ -828,6 +892,10 @@ partial_walk (PsOwnerTracker *tracker,
       if (ret < 0)
         return ret;
     }
+
+  /* Only the rest is expensive: first drop what closed since the dump. */
+  if (tracker->pending > 0)
+    drop_closed_pending (tracker, sockets);
 
   for (i = 0; i < pids->len; i++)
     {
@@ -906,7 +974,7 @@ ps_owner_tracker_update (PsOwnerTracker           *tracker,
       else
         {
           local.partial_walks++;
-          ret = partial_walk (tracker, proc_fd, &pids, &vanished_owners, &local);
+          ret = partial_walk (tracker, proc_fd, &pids, &vanished_owners, sockets, &local);
           if (ret < 0)
             goto out;
         }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <netinet/tcp.h>
@@ -241,6 +242,69 @@ test_connection (void)
   g_assert_cmpint (json_object_get_int_member (o, "remote_port"), ==, 443);
 }
 
+/* Every control character is escaped (json-glib 1.6 leaves U+001F raw, which
+ * strict parsers reject), and the streamed document equals the string one. */
+static void
+test_control_characters (void)
+{
+  g_autoptr(PsSnapshot) snapshot = ps_snapshot_new ();
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *compact = NULL;
+  g_autofree char *pretty = NULL;
+  g_autofree char *streamed = NULL;
+  char name[40];
+  JsonObject *owner;
+  PsSocket *s;
+  PsOwner *o;
+  FILE *out;
+  size_t len = 0;
+  guint n = 0;
+
+  for (int c = 1; c < 0x20; c++)
+    name[n++] = (char) c;
+  name[n++] = 0x7f;
+  name[n] = '\0';
+
+  s = ps_snapshot_add (snapshot);
+  s->protocol = PS_PROTOCOL_TCP;
+  s->family = AF_INET;
+  s->state = TCP_LISTEN;
+  s->port = 1;
+  s->address_text = g_strdup ("127.0.0.1");
+  o = ps_owner_new ();
+  o->pid = 1;
+  o->name = g_strdup (name);
+  g_ptr_array_add (s->owners, o);
+  ps_snapshot_sort (snapshot);
+
+  compact = ps_json_snapshot_to_string (snapshot, -1, FALSE);
+  for (const char *p = compact; *p != '\0'; p++)
+    g_assert_cmpint ((guchar) *p, >=, 0x20);
+  g_assert_nonnull (strstr (compact, "\\u001f"));
+
+  pretty = ps_json_snapshot_to_string (snapshot, -1, TRUE);
+  for (const char *p = pretty; *p != '\0'; p++)
+    g_assert_true ((guchar) *p >= 0x20 || *p == '\n');
+
+  json_parser_load_from_data (parser, compact, -1, &error);
+  g_assert_no_error (error);
+  owner = json_array_get_object_element (
+    json_object_get_array_member (
+      json_array_get_object_element (
+        json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "sockets"), 0),
+      "owners"), 0);
+  g_assert_cmpstr (json_object_get_string_member (owner, "name"), ==, name);
+
+  out = open_memstream (&streamed, &len);
+  g_assert_nonnull (out);
+  g_assert_true (ps_json_snapshot_write (snapshot, -1, TRUE, out));
+  g_assert_cmpint (fclose (out), ==, 0);
+  g_assert_cmpuint (len, ==, strlen (pretty) + 1);
+  g_assert_true (g_str_has_prefix (streamed, pretty));
+  g_assert_cmpint (streamed[len - 1], ==, '\n');
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -251,6 +315,7 @@ main (int   argc,
   g_test_add_func ("/json/port-filter", test_port_filter);
   g_test_add_func ("/json/event", test_event);
   g_test_add_func ("/json/connection", test_connection);
+  g_test_add_func ("/json/control-characters", test_control_characters);
 
   return g_test_run ();
 }
