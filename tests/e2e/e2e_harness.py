@@ -39,6 +39,20 @@ SKIP = 77
 POLL = 0.05           # seconds between two looks at the tree
 DEADLINE = 20.0       # seconds: generous, the machine may be busy
 
+def _skip_without_display():
+    """Exit 77 (skip) unless a display and a session bus are there; checked
+    before pyatspi loads, so no stray bus is autolaunched."""
+    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+        print("SKIP: no display (run under xvfb-run -a dbus-run-session)", file=sys.stderr)
+        sys.exit(SKIP)
+    if not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
+        print("SKIP: no session bus (run under dbus-run-session)", file=sys.stderr)
+        sys.exit(SKIP)
+
+
+if __name__ != "__main__":
+    _skip_without_display()
+
 try:
     import gi
 
@@ -70,19 +84,21 @@ class Failure(AssertionError):
 
 
 def require_display():
-    """Exit 77 (skip) unless a display and a session bus are there."""
-    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
-        print("SKIP: no display (run under xvfb-run -a dbus-run-session)", file=sys.stderr)
-        sys.exit(SKIP)
-    if not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
-        print("SKIP: no session bus (run under dbus-run-session)", file=sys.stderr)
-        sys.exit(SKIP)
+    _skip_without_display()
     if not os.access(APP_BIN, os.X_OK):
         raise Failure(f"the app is not built: {APP_BIN}")
 
 
 def _die_with_parent():
     _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+
+
+def _app_preexec():
+    """The app: dies with the test, and leaves a core file in its scratch
+    folder (its working directory) if it crashes."""
+    _die_with_parent()
+    import resource
+    resource.setrlimit(resource.RLIMIT_CORE, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
 
 
 def log(*args):
@@ -472,6 +488,7 @@ class Session:
         self.procs = []          # (Popen, what)
         self.app = None
         self.logs = []
+        # Working folder of the fixtures and the app (a crashed app's core).
         self.scratch = os.path.join(BUILD_DIR, "e2e-scratch", name)
         shutil.rmtree(self.scratch, ignore_errors=True)
         os.makedirs(self.scratch, exist_ok=True)
@@ -491,9 +508,9 @@ class Session:
 
     # Processes.
 
-    def spawn(self, argv, what, **kwargs):
+    def spawn(self, argv, what, preexec_fn=_die_with_parent, **kwargs):
         kwargs.setdefault("stdin", subprocess.DEVNULL)
-        proc = subprocess.Popen(argv, preexec_fn=_die_with_parent, **kwargs)
+        proc = subprocess.Popen(argv, preexec_fn=preexec_fn, **kwargs)
         self.procs.append((proc, what))
         log(f"started {what}: pid {proc.pid}")
         return proc
@@ -547,7 +564,8 @@ class Session:
             out = open(log_path, "w")
             self.logs.append(log_path)
             proc = self.spawn([APP_BIN, *args], "portscope " + " ".join(args), env=self.app_env(),
-                              stdout=out, stderr=subprocess.STDOUT)
+                              stdout=out, stderr=subprocess.STDOUT, cwd=self.scratch,
+                              preexec_fn=_app_preexec)
             out.close()
             self.app = App(self, proc, log_path)
             if not wait:
