@@ -126,6 +126,11 @@ scan_thread (GTask        *task,
     {
       result->changed = TRUE;
     }
+  else if (data->previous == snapshot)
+    {
+      /* The scanner's steady state returns the same snapshot. */
+      result->changed = FALSE;
+    }
   else
     {
       result->diff = ps_snapshot_diff (data->previous, snapshot);

@@ -18,11 +18,23 @@
  * binding without exec'ing. */
 #define FACTS_MAX_AGE_USEC (10 * G_USEC_PER_SEC)
 
+/* An owner's identity and state (one read of stat) are checked again about
+ * this often; a PID that died while a child keeps its socket is noticed then.
+ * Each PID gets its own period between ½× and 1½× these, so that the reads
+ * spread over refreshes instead of coming all at once. */
+#define VALIDATE_PERIOD_USEC (4 * G_USEC_PER_SEC)
+
+/* At most this many owners are validated (stat) or re-read in full (details)
+ * per scan, beyond a fraction of the owners: the rest wait for the next one. */
+#define VALIDATE_MIN_BUDGET 16
+#define REREAD_MIN_BUDGET 4
+
 typedef struct
 {
   PsOwner *owner;           /* immutable, shared with snapshots */
   gint64 read_at;           /* monotonic µs of the full read */
-  guint generation;         /* scan that last validated it */
+  gint64 validated_at;      /* monotonic µs of the last stat check (or full read) */
+  guint generation;         /* scan that last used it */
 } CachedFacts;
 
 struct _PsScanner
@@ -39,6 +51,16 @@ struct _PsScanner
 
   gboolean in_flatpak;
   uid_t euid;
+
+  /* The last snapshot with owners and what it was built from: a scan whose
+   * dump is the same, with no walk and no owner change, returns it again. */
+  PsSnapshot *previous;
+  PsProbeSocketArray previous_dump;
+  PsScanFlags previous_flags;
+  PsProbeSource previous_source;
+  GArray *previous_inodes;  /* sorted guint64: to tell new sockets */
+  gboolean users_reloaded;  /* by this scan */
+  gboolean owners_dirty;    /* this scan changed a cached owner or the tracker */
 };
 
 static void
@@ -70,6 +92,9 @@ ps_scanner_free (PsScanner *self)
   g_clear_pointer (&self->tracker, ps_owner_tracker_free);
   g_clear_pointer (&self->facts, g_hash_table_unref);
   g_clear_pointer (&self->users, ps_user_table_free);
+  g_clear_pointer (&self->previous, ps_snapshot_unref);
+  g_clear_pointer (&self->previous_inodes, g_array_unref);
+  ps_probe_socket_array_clear (&self->previous_dump);
   g_free (self->passwd_path);
   g_free (self->proc_root);
   g_free (self);
@@ -102,6 +127,7 @@ ps_scanner_update_users (PsScanner *self)
     self->passwd_stat = st;
   /* Users' names changed: re-read every owner's facts. */
   g_hash_table_remove_all (self->facts);
+  self->users_reloaded = TRUE;
 }
 
 static const char *
@@ -208,50 +234,78 @@ ps_scanner_forget_dead_pid (PsScanner *self,
   g_hash_table_remove (self->facts, GINT_TO_POINTER (pid));
   if (self->tracker != NULL && (error == -ESRCH || error == -ENOENT))
     ps_owner_tracker_forget_pid (self->tracker, pid);
+  self->owners_dirty = TRUE;
 }
 
-/* Returns a new reference to PID's owner record, or NULL when it is gone.
- * Cached records are validated with one read of stat: same start time (the
- * identity) and same comm (no exec since) reuse them. */
-static PsOwner *
-ps_scanner_get_owner (PsScanner *self,
-                      gint32     pid,
-                      gint64     now)
+/* A per-PID factor in [512, 1536) / 1024: spreads the periods. */
+static gint64
+spread_period (gint32 pid,
+               gint64 period)
 {
-  CachedFacts *cached = g_hash_table_lookup (self->facts, GINT_TO_POINTER (pid));
-  PsProcInfo info;
-  PsOwner *owner;
-  int r;
+  guint32 h = (guint32) pid * 2654435761u;
 
-  if (cached != NULL && cached->generation == self->generation)
-    return ps_owner_ref (cached->owner);
+  return period / 2 + (period * (gint64) (h >> 22)) / 1024;
+}
 
-  if (cached != NULL && now - cached->read_at < FACTS_MAX_AGE_USEC)
+static gboolean
+cached_is_due (const CachedFacts *cached,
+               gint32             pid,
+               gint64             now)
+{
+  return now - cached->validated_at >= spread_period (pid, VALIDATE_PERIOD_USEC);
+}
+
+static gboolean
+cached_details_due (const CachedFacts *cached,
+                    gint32             pid,
+                    gint64             now)
+{
+  return now - cached->read_at >= spread_period (pid, FACTS_MAX_AGE_USEC);
+}
+
+/* Checks CACHED against one read of PID's stat.  Returns TRUE when it is
+ * still the same process (CACHED then holds its current state), FALSE when
+ * the PID is gone (forgotten) or is another program now (caller re-reads). */
+static gboolean
+ps_scanner_check_cached (PsScanner   *self,
+                         gint32       pid,
+                         CachedFacts *cached,
+                         gint64       now)
+{
+  PsProcStat st;
+  int r = ps_proc_read_stat (self->proc_root, pid, &st);
+
+  if (r < 0)
     {
-      PsProcStat st;
-
-      r = ps_proc_read_stat (self->proc_root, pid, &st);
-      if (r < 0)
-        {
-          ps_scanner_forget_dead_pid (self, pid, r);
-          return NULL;
-        }
-      if (st.start_time == cached->owner->start_time &&
-          strncmp (st.comm, cached->owner->name, sizeof st.comm) == 0)
-        {
-          if (!states_equivalent (st.state, cached->owner->state) ||
-              st.ppid != cached->owner->ppid)
-            {
-              PsOwner *updated = owner_copy_with_state (cached->owner, st.state, st.ppid);
-
-              ps_owner_unref (cached->owner);
-              cached->owner = updated;
-            }
-          cached->generation = self->generation;
-          return ps_owner_ref (cached->owner);
-        }
-      /* Reused PID or exec: read everything again. */
+      ps_scanner_forget_dead_pid (self, pid, r);
+      return FALSE;
     }
+  if (st.start_time != cached->owner->start_time ||
+      strncmp (st.comm, cached->owner->name, sizeof st.comm) != 0)
+    return FALSE;
+  if (!states_equivalent (st.state, cached->owner->state) ||
+      st.ppid != cached->owner->ppid)
+    {
+      PsOwner *updated = owner_copy_with_state (cached->owner, st.state, st.ppid);
+
+      ps_owner_unref (cached->owner);
+      cached->owner = updated;
+      self->owners_dirty = TRUE;
+    }
+  cached->validated_at = now;
+  return TRUE;
+}
+
+/* Reads everything about PID into the cache.  Returns the entry, or NULL
+ * when PID is gone (forgotten). */
+static CachedFacts *
+ps_scanner_read_facts (PsScanner *self,
+                       gint32     pid,
+                       gint64     now)
+{
+  CachedFacts *cached;
+  PsProcInfo info;
+  int r;
 
   memset (&info, 0, sizeof info);
   r = ps_proc_info_read (self->proc_root, pid, &info);
@@ -261,15 +315,162 @@ ps_scanner_get_owner (PsScanner *self,
       ps_scanner_forget_dead_pid (self, pid, r);
       return NULL;
     }
-  owner = owner_from_info (self, &info);
-  ps_proc_info_clear (&info);
-
   cached = g_new0 (CachedFacts, 1);
-  cached->owner = ps_owner_ref (owner);
+  cached->owner = owner_from_info (self, &info);
+  ps_proc_info_clear (&info);
   cached->read_at = now;
+  cached->validated_at = now;
   cached->generation = self->generation;
   g_hash_table_replace (self->facts, GINT_TO_POINTER (pid), cached);
-  return owner;
+  return cached;
+}
+
+/* Brings a bounded slice of the cached owners up to date: a stat check for
+ * those whose check is due, a full re-read for those whose details are
+ * (a server may setuid() or chdir() after binding without exec'ing).  Sets
+ * owners_dirty when anything shown changed. */
+static void
+ps_scanner_validate_some (PsScanner *self,
+                          gint64     now)
+{
+  guint n = g_hash_table_size (self->facts);
+  guint check_budget = MAX (VALIDATE_MIN_BUDGET, n / 8);
+  guint reread_budget = MAX (REREAD_MIN_BUDGET, n / 32);
+  g_autoptr(GArray) due = g_array_new (FALSE, FALSE, sizeof (gint32));
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, self->facts);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      gint32 pid = GPOINTER_TO_INT (key);
+
+      if (cached_is_due (value, pid, now) || cached_details_due (value, pid, now))
+        g_array_append_val (due, pid);
+    }
+
+  /* The table may change below (dead PIDs, re-reads): PIDs, not entries. */
+  for (guint i = 0; i < due->len && (check_budget > 0 || reread_budget > 0); i++)
+    {
+      gint32 pid = g_array_index (due, gint32, i);
+      CachedFacts *cached = g_hash_table_lookup (self->facts, GINT_TO_POINTER (pid));
+
+      if (cached == NULL)
+        continue;
+      if (cached_details_due (cached, pid, now))
+        {
+          PsOwner *old;
+
+          if (reread_budget == 0)
+            continue;
+          reread_budget--;
+          old = ps_owner_ref (cached->owner);
+          cached = ps_scanner_read_facts (self, pid, now);
+          if (cached != NULL && !ps_owner_equal (old, cached->owner))
+            self->owners_dirty = TRUE;
+          ps_owner_unref (old);
+        }
+      else if (check_budget > 0)
+        {
+          check_budget--;
+          if (!ps_scanner_check_cached (self, pid, cached, now) &&
+              g_hash_table_contains (self->facts, GINT_TO_POINTER (pid)))
+            {
+              /* Another program under the same PID: read it all at once. */
+              g_hash_table_remove (self->facts, GINT_TO_POINTER (pid));
+              self->owners_dirty = TRUE;
+            }
+        }
+    }
+}
+
+/* Returns a new reference to PID's owner record, or NULL when it is gone.
+ * Cached records are used as they are (ps_scanner_validate_some() keeps
+ * them current), except for the owners of a socket new since the last scan
+ * (VERIFY): one read of stat first, same start time (the identity) and same
+ * comm (no exec since) reuse them. */
+static PsOwner *
+ps_scanner_get_owner (PsScanner *self,
+                      gint32     pid,
+                      gboolean   verify,
+                      gint64     now)
+{
+  CachedFacts *cached = g_hash_table_lookup (self->facts, GINT_TO_POINTER (pid));
+
+  if (cached != NULL && (!verify || cached->validated_at == now))
+    {
+      cached->generation = self->generation;
+      return ps_owner_ref (cached->owner);
+    }
+
+  if (cached != NULL)
+    {
+      if (ps_scanner_check_cached (self, pid, cached, now))
+        {
+          cached->generation = self->generation;
+          return ps_owner_ref (cached->owner);
+        }
+      if (!g_hash_table_contains (self->facts, GINT_TO_POINTER (pid)))
+        return NULL;  /* gone */
+      /* Reused PID or exec: read everything again. */
+    }
+
+  self->owners_dirty = TRUE;
+  cached = ps_scanner_read_facts (self, pid, now);
+  if (cached == NULL)
+    return NULL;
+  return ps_owner_ref (cached->owner);
+}
+
+static int
+compare_inodes (gconstpointer a,
+                gconstpointer b)
+{
+  guint64 x = *(const guint64 *) a;
+  guint64 y = *(const guint64 *) b;
+
+  return (x > y) - (x < y);
+}
+
+static gboolean
+inode_is_new (GArray  *sorted,
+              guint64  inode)
+{
+  if (sorted == NULL)
+    return TRUE;
+  return bsearch (&inode, sorted->data, sorted->len, sizeof (guint64), compare_inodes) == NULL;
+}
+
+static gboolean
+dumps_equal (const PsProbeSocketArray *a,
+             const PsProbeSocketArray *b)
+{
+  return a->len == b->len &&
+         (a->len == 0 || memcmp (a->items, b->items, a->len * sizeof a->items[0]) == 0);
+}
+
+/* Keeps SOCKETS (taken: SOCKETS is left empty) and SNAPSHOT for the next scan. */
+static void
+ps_scanner_remember (PsScanner          *self,
+                     PsProbeSocketArray *sockets,
+                     PsScanFlags         flags,
+                     PsSnapshot         *snapshot,
+                     gboolean            inodes_changed)
+{
+  if (inodes_changed || self->previous_inodes == NULL)
+    {
+      g_clear_pointer (&self->previous_inodes, g_array_unref);
+      self->previous_inodes = g_array_sized_new (FALSE, FALSE, sizeof (guint64), sockets->len);
+      for (size_t i = 0; i < sockets->len; i++)
+        g_array_append_val (self->previous_inodes, sockets->items[i].inode);
+      g_array_sort (self->previous_inodes, compare_inodes);
+    }
+  ps_probe_socket_array_clear (&self->previous_dump);
+  self->previous_dump = *sockets;
+  memset (sockets, 0, sizeof *sockets);
+  self->previous_flags = flags;
+  g_clear_pointer (&self->previous, ps_snapshot_unref);
+  self->previous = ps_snapshot_ref (snapshot);
 }
 
 static gboolean
@@ -316,6 +517,7 @@ ps_scanner_scan (PsScanner    *self,
   PsProbeSource source = PS_PROBE_SOURCE_NETLINK;
   PsOwnerStats owner_stats = { 0 };
   gboolean have_owners = FALSE;
+  gboolean full_walk;
   gint64 t0, t1, t2, t3;
   int r;
 
@@ -334,6 +536,8 @@ ps_scanner_scan (PsScanner    *self,
     }
   t1 = g_get_monotonic_time ();
 
+  self->users_reloaded = FALSE;
+  self->owners_dirty = FALSE;
   ps_scanner_update_users (self);
 
   if (!(flags & PS_SCAN_NO_OWNERS))
@@ -353,6 +557,37 @@ ps_scanner_scan (PsScanner    *self,
     }
   t2 = g_get_monotonic_time ();
 
+  if (have_owners)
+    {
+      gboolean same_dump;
+
+      ps_scanner_validate_some (self, t2);
+
+      /* Steady state: the same sockets, no walk, no owner changed: the last
+       * snapshot is still true (owners are immutable and shared anyway). */
+      same_dump = self->previous != NULL &&
+                  self->previous_flags == (flags & ~PS_SCAN_FULL_WALK) &&
+                  self->previous_source == source &&
+                  dumps_equal (&sockets, &self->previous_dump);
+      if (same_dump && !self->owners_dirty && !self->users_reloaded &&
+          owner_stats.full_walks == 0 && owner_stats.partial_walks == 0)
+        {
+          ps_probe_socket_array_clear (&sockets);
+          t3 = g_get_monotonic_time ();
+          if (stats != NULL)
+            {
+              memset (stats, 0, sizeof *stats);
+              stats->n_sockets = ps_snapshot_get_n_sockets (self->previous);
+              stats->pids_denied = owner_stats.pids_denied;
+              stats->dump_usec = t1 - t0;
+              stats->owners_usec = t2 - t1;
+              stats->facts_usec = t3 - t2;
+            }
+          return ps_snapshot_ref (self->previous);
+        }
+    }
+
+  full_walk = owner_stats.full_walks > 0;
   self->generation++;
   snapshot = ps_snapshot_new ();
   ps_snapshot_set_source (snapshot, source == PS_PROBE_SOURCE_PROCNET ? "procnet" : "netlink");
@@ -387,10 +622,13 @@ ps_scanner_scan (PsScanner    *self,
       {
         const int32_t *pids = NULL;
         size_t n_pids = ps_owner_tracker_lookup (self->tracker, in->inode, &pids);
+        /* A new socket may come from a new process under a known PID, or
+         * after a walk: check its owners' identity now. */
+        gboolean verify = full_walk || inode_is_new (self->previous_inodes, in->inode);
 
         for (size_t k = 0; k < n_pids; k++)
           {
-            PsOwner *owner = ps_scanner_get_owner (self, pids[k], t2);
+            PsOwner *owner = ps_scanner_get_owner (self, pids[k], verify, t2);
 
             if (owner != NULL)
               g_ptr_array_add (out->owners, owner);
@@ -408,7 +646,6 @@ ps_scanner_scan (PsScanner    *self,
             out->owner_hidden = PS_OWNER_HIDDEN_OTHER_USER;
         }
     }
-  ps_probe_socket_array_clear (&sockets);
 
   /* Forget processes that own nothing any more (or are gone). */
   if (have_owners)
@@ -418,6 +655,17 @@ ps_scanner_scan (PsScanner    *self,
   ps_snapshot_sort (snapshot);
   t3 = g_get_monotonic_time ();
   ps_snapshot_set_timestamp (snapshot, t3);
+
+  if (have_owners)
+    {
+      gboolean inodes_changed = self->previous_inodes == NULL ||
+                                sockets.len != self->previous_dump.len ||
+                                !dumps_equal (&sockets, &self->previous_dump);
+
+      ps_scanner_remember (self, &sockets, flags & ~PS_SCAN_FULL_WALK, snapshot, inodes_changed);
+      self->previous_source = source;
+    }
+  ps_probe_socket_array_clear (&sockets);
 
   if (stats != NULL)
     {
