@@ -514,6 +514,43 @@ walk_pid (PsOwnerTracker *tracker,
   return 0;
 }
 
+/* Whether the table holds exactly the inodes of SOCKETS (the steady state):
+ * then it is kept as it is, without allocating a new one. */
+static int
+table_matches (PsOwnerTracker           *tracker,
+               const PsProbeSocketArray *sockets)
+{
+  size_t i, n = 0;
+  int match = 1;
+
+  if (tracker->table == NULL)
+    return 0;
+  for (i = 0; i < sockets->len && match; i++)
+    {
+      OwnerEntry *entry;
+
+      if (sockets->items[i].inode == 0)
+        continue;
+      entry = table_find (tracker->table, tracker->cap, sockets->items[i].inode);
+      if (entry == NULL)
+        match = 0;
+      else if (!entry->kept)
+        {
+          entry->kept = 1;
+          n++;
+        }
+    }
+  /* Clear the scratch marks this pass set (only entries of SOCKETS). */
+  for (size_t j = 0; j < i; j++)
+    {
+      OwnerEntry *entry = table_find (tracker->table, tracker->cap, sockets->items[j].inode);
+
+      if (entry != NULL)
+        entry->kept = 0;
+    }
+  return match && n == tracker->count;
+}
+
 /* Rebuilds the table for the inodes of SOCKETS; vanished entries' PIDs go
  * into VANISHED_OWNERS.  Returns 0 or -ENOMEM (the old table stays). */
 static int
@@ -525,6 +562,9 @@ rebuild_table (PsOwnerTracker           *tracker,
   size_t i;
   OwnerEntry *table;
   size_t count = 0, pending = 0;
+
+  if (table_matches (tracker, sockets))
+    return 0;
 
   while (want < sockets->len * 2 + 2)
     want *= 2;
