@@ -537,12 +537,17 @@ unlock_started (GObject      *source,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
-  g_autoptr(PsWindow) self = user_data;
+  GWeakRef *weak = user_data;
+  g_autoptr(PsWindow) self = g_weak_ref_get (weak);
   PsBackend *backend = PS_BACKEND (source);
   g_autoptr(GError) error = NULL;
   gboolean ok = ps_helper_backend_start_finish (PS_HELPER_BACKEND (backend), result, &error);
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+  g_weak_ref_clear (weak);
+  g_free (weak);
+
+  /* The window is gone (its dispose cancelled the start) or Unlock was cancelled. */
+  if (self == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
       self->monitor == NULL || self->unlock_cancellable == NULL ||
       g_cancellable_is_cancelled (self->unlock_cancellable))
     {
@@ -584,15 +589,19 @@ unlock_action (GtkWidget  *widget,
 {
   PsWindow *self = PS_WINDOW (widget);
   g_autoptr(PsBackend) backend = NULL;
+  GWeakRef *weak;
 
   if (self->unlock_cancellable != NULL || backend_kind (self) == PS_BACKEND_KIND_PRIVILEGED)
     return;
 
   backend = ps_helper_backend_new (PS_HELPER_MODE_PRIVILEGED);
   self->unlock_cancellable = g_cancellable_new ();
-  /* pkexec asks for a password: the start runs off the main loop. */
+  /* pkexec asks for a password: the start runs off the main loop, and a
+   * closed window must not wait for the prompt (it holds a weak reference). */
+  weak = g_new0 (GWeakRef, 1);
+  g_weak_ref_init (weak, self);
   ps_helper_backend_start_async (PS_HELPER_BACKEND (backend), self->unlock_cancellable,
-                                 unlock_started, g_object_ref (self));
+                                 unlock_started, weak);
   update_subtitle (self);
 }
 

@@ -25,7 +25,7 @@
 #define DEADLINE_USEC (30 * G_USEC_PER_SEC)
 
 static char *fake_dir;
-static const char * const scripts[] = { "dismiss", "deny", "allow" };
+static const char * const scripts[] = { "dismiss", "deny", "allow", "wait" };
 
 typedef gboolean (*Condition) (gpointer data);
 
@@ -278,6 +278,15 @@ process_gone (gpointer data)
   return paren != NULL && paren[1] == ' ' && paren[2] == 'Z';
 }
 
+static gboolean
+file_exists (gpointer data)
+{
+  g_autofree char *text = NULL;
+
+  /* Written and complete: a pid and its newline. */
+  return g_file_get_contents (data, &text, NULL, NULL) && strchr (text, '\n') != NULL;
+}
+
 typedef struct
 {
   PsWindow *window;
@@ -430,6 +439,31 @@ test_helper_dies (void)
   g_settings_reset (settings, "refresh-interval");
 }
 
+/* Closing the window while the password prompt is up cancels the prompt
+ * (the privileged start waits minutes for a person otherwise). */
+static void
+test_close_while_waiting (void)
+{
+  g_autofree char *pid_file = g_build_filename (fake_dir, "wait", "pid", NULL);
+  g_autofree char *body = g_strdup_printf ("echo $$ > '%s'\nexec sleep 600", pid_file);
+  g_autofree char *pid_text = NULL;
+  PsWindow *window;
+  pid_t pid;
+
+  use_pkexec ("wait", body);
+  window = window_new ();
+  activate_unlock (window);
+  g_assert_true (wait_for (file_exists, pid_file));
+  g_assert_true (g_file_get_contents (pid_file, &pid_text, NULL, NULL));
+  pid = (pid_t) g_ascii_strtoll (pid_text, NULL, 10);
+  g_assert_cmpint (pid, >, 1);
+  g_unlink (pid_file);
+
+  window_destroy_and_check (window);
+  /* The prompt (here: the fake pkexec) is ended, not left behind. */
+  g_assert_true (wait_for (process_gone, GINT_TO_POINTER (pid)));
+}
+
 typedef struct
 {
   PsWindow *window;
@@ -536,6 +570,7 @@ main (int   argc,
   g_test_add_func ("/ui/unlock/unlock-and-lock", test_unlock_and_lock);
   g_test_add_func ("/ui/unlock/helper-dies", test_helper_dies);
   g_test_add_func ("/ui/unlock/hidden-banner", test_hidden_banner);
+  g_test_add_func ("/ui/unlock/close-while-waiting", test_close_while_waiting);
 
   status = g_test_run ();
 
