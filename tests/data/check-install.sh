@@ -33,6 +33,11 @@ need () {
 
 need "$bindir/portscope"
 need "$libexecdir/portscope-helper"
+# The window (GTK) is its own executable; `portscope` runs it (not with -Dgui=disabled).
+if [ -e "$build/src/portscope-window" ]; then
+  need "$libexecdir/portscope-window"
+  [ -x "$root$libexecdir/portscope-window" ] || { echo "portscope-window is not executable" >&2; status=1; }
+fi
 need "$datadir/applications/$app_id.desktop"
 need "$datadir/metainfo/$app_id.metainfo.xml"
 need "$datadir/icons/hicolor/scalable/apps/$app_id.svg"
@@ -59,7 +64,7 @@ grep -q "<launchable type=\"desktop-id\">$app_id.desktop</launchable>" "$root$da
 unexpected=$(find "$root" -type f | while read -r f; do
   f=${f#"$root"}
   case "$f" in
-    "$bindir/portscope"|"$libexecdir/portscope-helper") ;;
+    "$bindir/portscope"|"$libexecdir/portscope-helper"|"$libexecdir/portscope-window") ;;
     "$datadir"/applications/*|"$datadir"/metainfo/*|"$datadir"/icons/*) ;;
     "$datadir"/glib-2.0/schemas/*|"$datadir"/polkit-1/actions/*|"$localedir"/*) ;;
     *) echo "$f" ;;
