@@ -27,6 +27,9 @@
 # the scratch folder).  Exit 77 when the tools are missing outside CI.
 set -euo pipefail
 
+# meson's test environment is for our own programs, not for flatpak's.
+unset G_DEBUG GSETTINGS_BACKEND GSETTINGS_SCHEMA_DIR GSK_RENDERER NO_AT_BRIDGE MALLOC_PERTURB_
+
 mode="${1:-sockets}"
 case "$mode" in sockets|owners) ;; *) echo "usage: $0 sockets|owners" >&2; exit 2 ;; esac
 src="${PORTSCOPE_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
