@@ -4,13 +4,16 @@
 
   listener.py [--bind ADDRESS] [--name COMM] [--ignore-term]
 
-Binds ADDRESS (default 127.0.0.1) on port 0, listens, renames itself to COMM
+Binds ADDRESS (default 127.0.0.1) on a free port between 20000 and 29999
+(below Linux's ephemeral range, so a busy machine does not hand the port to
+another program right after this one ends), listens, renames itself to COMM
 (prctl PR_SET_NAME, so the app shows that name), prints "PORT\\n" on stdout,
 then sleeps until a signal ends it.  --ignore-term ignores SIGTERM, like a
 program that does not want to quit.  It dies with its parent (PDEATHSIG), so
 a crashed test leaves nothing behind.
 """
 import ctypes
+import random
 import signal
 import socket
 import sys
@@ -44,8 +47,18 @@ def main():
         libc.prctl(PR_SET_NAME, ctypes.c_char_p(name.encode()[:15]), 0, 0, 0)
 
     family = socket.AF_INET6 if ":" in address else socket.AF_INET
-    s = socket.socket(family, socket.SOCK_STREAM)
-    s.bind((address, 0))
+    s = None
+    for port in random.sample(range(20000, 30000), 500):
+        s = socket.socket(family, socket.SOCK_STREAM)
+        try:
+            s.bind((address, port))
+            break
+        except OSError:
+            s.close()
+            s = None
+    if s is None:
+        print("listener.py: no free port between 20000 and 29999", file=sys.stderr)
+        return 1
     s.listen(8)
     print(s.getsockname()[1], flush=True)
     while True:
