@@ -84,7 +84,7 @@ def inside():
             app = subprocess.Popen([app_bin], env=env, stdout=out, stderr=subprocess.STDOUT)
         procs.append(app)
         tree = Tree(app.pid)
-        tree.app = wait_for("the window in the accessibility tree", tree.find_app, 60)
+        tree.app = wait_for("the window in the accessibility tree", tree.find_app, 180)
         pyatspi = tree.pyatspi
 
         def rows_with_nodes():
