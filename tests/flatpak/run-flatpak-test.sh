@@ -46,6 +46,8 @@ packages=(
   # flatpak-builder runs appstream-compose inside the SDK; it renders the
   # SVG icon through gdk-pixbuf's SVG loader.
   appstream-util elfutils librsvg2-common
+  # flatpak-spawn, which the app uses to run its helper on the host.
+  flatpak-xdg-utils
   # The data suite, when PORTSCOPE_FLATPAK_RUN_TESTS=1.
   desktop-file-utils appstream libxml2-utils libgtk-4-bin
 )
