@@ -389,22 +389,20 @@ update_unlock_buttons (PsWindow *self,
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "window.unlock", !privileged && !waiting);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "window.lock", privileged && !waiting);
 
-  if (waiting)
+  /* Only real changes: every property change is an accessibility event, and
+   * GTK 4.8 mishandles events of widgets that are not shown. */
+  if (waiting && !GTK_IS_SPINNER (gtk_button_get_child (self->unlock_button)))
     {
-      if (!GTK_IS_SPINNER (gtk_button_get_child (self->unlock_button)))
-        {
-          GtkWidget *spinner = gtk_spinner_new ();
+      GtkWidget *spinner = gtk_spinner_new ();
 
-          gtk_spinner_start (GTK_SPINNER (spinner));
-          gtk_button_set_child (self->unlock_button, spinner);
-        }
+      gtk_spinner_start (GTK_SPINNER (spinner));
+      gtk_button_set_child (self->unlock_button, spinner);
       gtk_widget_set_tooltip_text (GTK_WIDGET (self->unlock_button), _("Waiting for authentication…"));
       gtk_button_set_label (self->banner_unlock_button, _("Waiting for authentication…"));
     }
-  else
+  else if (!waiting && gtk_button_get_icon_name (self->unlock_button) == NULL)
     {
-      if (gtk_button_get_icon_name (self->unlock_button) == NULL)
-        gtk_button_set_icon_name (self->unlock_button, "changes-allow-symbolic");
+      gtk_button_set_icon_name (self->unlock_button, "changes-allow-symbolic");
       gtk_widget_set_tooltip_text (GTK_WIDGET (self->unlock_button), _("Unlock — show every owner"));
       gtk_button_set_label (self->banner_unlock_button, _("_Unlock…"));
     }
@@ -491,9 +489,12 @@ update_subtitle (PsWindow *self)
 
   if (title != NULL)
     {
-      gtk_image_set_from_icon_name (self->hidden_banner_icon, icon);
-      gtk_label_set_text (self->hidden_banner_title, title);
-      gtk_label_set_text (self->hidden_banner_label, text);
+      if (g_strcmp0 (gtk_image_get_icon_name (self->hidden_banner_icon), icon) != 0)
+        gtk_image_set_from_icon_name (self->hidden_banner_icon, icon);
+      if (g_strcmp0 (gtk_label_get_text (self->hidden_banner_title), title) != 0)
+        gtk_label_set_text (self->hidden_banner_title, title);
+      if (g_strcmp0 (gtk_label_get_text (self->hidden_banner_label), text) != 0)
+        gtk_label_set_text (self->hidden_banner_label, text);
     }
   gtk_widget_set_visible (GTK_WIDGET (self->banner_unlock_button), show_unlock);
   gtk_revealer_set_reveal_child (self->hidden_banner, title != NULL);
