@@ -294,18 +294,6 @@ scan_done_cb (GObject      *source_object,
       g_clear_pointer (&self->snapshot, ps_snapshot_unref);
       self->snapshot = g_steal_pointer (&scan->snapshot);
       scan_result_free (scan);
-
-      /* After the sockets-only first scan, the owners scan starts before the
-       * handlers apply it: the walk runs while the main thread fills the
-       * list (at 20,000 rows that takes a while), not after. */
-      if (self->owners_pending && self->active && self->backend != NULL)
-        {
-          self->owners_pending = FALSE;
-          self->pending_refresh = FALSE;
-          start_scan (self, base_flags (self) | self->pending_flags);
-          self->pending_flags = 0;
-        }
-
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SNAPSHOT]);
       g_signal_emit (self, signals[SIGNAL_UPDATED], 0, self->snapshot);
     }
