@@ -234,11 +234,13 @@ typedef struct
   guint timeout;
 } Flow;
 
+static void toast_dismiss (AdwToast *toast);
+
 static void
 flow_free (Flow *flow)
 {
   if (flow->progress != NULL)
-    adw_toast_dismiss (flow->progress);
+    toast_dismiss (flow->progress);
   g_clear_object (&flow->progress);
   g_clear_signal_handler (&flow->phase_id, flow->target);
   g_clear_object (&flow->target);
@@ -258,6 +260,57 @@ static void flow_start (GtkWindow        *parent,
                         const PsSocket   *socket,
                         PsEndProcessPins *pins);
 
+/* libadwaita 1.2 crashes (a double unref from adw_animation_skip) when a toast
+ * is added while a dismissed one is still animating out.  Every dismissal
+ * here is recorded, and a toast added within the hide animation waits for it
+ * to end. */
+#define TOAST_HIDE_USEC (700 * G_TIME_SPAN_MILLISECOND)
+
+static gint64 last_toast_dismissal;
+
+typedef struct
+{
+  AdwToastOverlay *overlay;
+  AdwToast *toast;
+} PendingToast;
+
+static gboolean
+pending_toast_add_cb (gpointer data)
+{
+  PendingToast *pending = data;
+
+  adw_toast_overlay_add_toast (pending->overlay, g_steal_pointer (&pending->toast));
+  g_object_unref (pending->overlay);
+  g_free (pending);
+  return G_SOURCE_REMOVE;
+}
+
+/* Adds TOAST (transfer full) to OVERLAY, now or after a dismissed toast has gone. */
+static void
+overlay_add_toast (AdwToastOverlay *overlay,
+                   AdwToast        *toast)
+{
+  gint64 wait = last_toast_dismissal + TOAST_HIDE_USEC - g_get_monotonic_time ();
+  PendingToast *pending;
+
+  if (last_toast_dismissal == 0 || wait <= 0)
+    {
+      adw_toast_overlay_add_toast (overlay, toast);
+      return;
+    }
+  pending = g_new0 (PendingToast, 1);
+  pending->overlay = g_object_ref (overlay);
+  pending->toast = toast;
+  g_timeout_add ((guint) (wait / G_TIME_SPAN_MILLISECOND) + 1, pending_toast_add_cb, pending);
+}
+
+static void
+toast_dismiss (AdwToast *toast)
+{
+  adw_toast_dismiss (toast);
+  last_toast_dismissal = g_get_monotonic_time ();
+}
+
 /* Toasts keep the normal priority: a high-priority toast postpones the
  * current one, and dismissing a postponed toast while it hides is fragile in
  * libadwaita 1.2. */
@@ -265,7 +318,7 @@ static void
 flow_toast (Flow       *flow,
             const char *text)
 {
-  adw_toast_overlay_add_toast (flow->toasts, toast_new_plain (text));
+  overlay_add_toast (flow->toasts, toast_new_plain (text));
 }
 
 /* One progress toast per flow, retitled as the flow goes on. */
@@ -282,14 +335,14 @@ flow_progress (Flow       *flow,
     }
   flow->progress = adw_toast_new (markup);
   adw_toast_set_timeout (flow->progress, 0);
-  adw_toast_overlay_add_toast (flow->toasts, g_object_ref (flow->progress));
+  overlay_add_toast (flow->toasts, g_object_ref (flow->progress));
 }
 
 static void
 flow_end_progress (Flow *flow)
 {
   if (flow->progress != NULL)
-    adw_toast_dismiss (flow->progress);
+    toast_dismiss (flow->progress);
   g_clear_object (&flow->progress);
 }
 
@@ -396,7 +449,7 @@ report_rescan_cb (GObject      *source,
       adw_toast_set_timeout (toast, 0);
       g_signal_connect_data (toast, "button-clicked", G_CALLBACK (end_holder_clicked_cb),
                              next, flow_free_closure, 0);
-      adw_toast_overlay_add_toast (flow->toasts, toast);
+      overlay_add_toast (flow->toasts, toast);
     }
   else
     {

@@ -4,6 +4,11 @@
 #include <glib/gi18n.h>
 
 #include "ps-fact-row.h"
+#include "ps-text.h"
+
+/* A label with 100 KB of text takes GTK's layout over a minute: show at most
+ * this many characters; Copy still gives the whole value. */
+#define PS_FACT_ROW_MAX_CHARS 2000
 
 struct _PsFactRow
 {
@@ -54,7 +59,16 @@ ps_fact_row_set_value (PsFactRow  *self,
 
   g_free (self->value);
   self->value = g_strdup (value);
-  gtk_label_set_text (GTK_LABEL (self->value_label), value != NULL ? value : "");
+  if (value != NULL && g_utf8_strlen (value, -1) > PS_FACT_ROW_MAX_CHARS)
+    {
+      g_autofree char *shown = ps_text_ellipsize (value, PS_FACT_ROW_MAX_CHARS);
+
+      gtk_label_set_text (GTK_LABEL (self->value_label), shown);
+    }
+  else
+    {
+      gtk_label_set_text (GTK_LABEL (self->value_label), value != NULL ? value : "");
+    }
   gtk_widget_set_visible (GTK_WIDGET (self), value != NULL);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VALUE]);
 }

@@ -33,7 +33,7 @@ KNOWN_A11Y = "g_variant_is_object_path: assertion 'string != NULL' failed"
 # arguments freezes the window (the pane lays the whole command line out in
 # one label; no AT-SPI answer for > 60 s).  Remove the entry once the pane
 # caps what it shows: this test then checks that case too.
-PANE_KNOWN_BROKEN = {"huge": "a 100 KB command line freezes the detail pane (reported)"}
+PANE_KNOWN_BROKEN = {}
 PYTHON = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
 
 
