@@ -51,7 +51,7 @@ packages=(
   # The data suite, when PORTSCOPE_FLATPAK_RUN_TESTS=1.
   desktop-file-utils appstream libxml2-utils libgtk-4-bin
 )
-recipe_version=1
+recipe_version=2
 
 say () { printf 'flatpak-test: %s\n' "$*"; }
 fail () { printf 'flatpak-test: FAIL: %s\n' "$*" >&2; exit 1; }
@@ -124,6 +124,9 @@ build_runtime () {
     say "building the Debian $branch tree ($include)"
     mmdebstrap --variant=apt --mode=root --include="$include" "$branch" "$rootfs" \
       > "$cache/mmdebstrap.log" 2>&1 || { tail -20 "$cache/mmdebstrap.log" >&2; fail "mmdebstrap failed"; }
+    # Debian keeps flatpak-spawn out of PATH; the GNOME runtime has it in
+    # /usr/bin, where the app looks for it.
+    ln -sf ../libexec/flatpak-xdg-utils/flatpak-spawn "$rootfs/usr/bin/flatpak-spawn"
     touch "$rootfs/.portscope-complete"
   fi
   rm -rf "$stage" "$repo"
