@@ -61,6 +61,9 @@ struct PsOwnerTracker
   size_t count;
   size_t pending;           /* entries in OWNER_NEW */
 
+  size_t unresolved;        /* entries without owner, valid unless unresolved_stale */
+  int unresolved_stale;
+
   PidArray prev_pids;       /* sorted PIDs listed by the last walk */
   int has_walked;
   int has_full_walk;
@@ -267,6 +270,7 @@ ps_owner_tracker_forget_pid (PsOwnerTracker *tracker,
 
   if (tracker == NULL)
     return;
+  tracker->unresolved_stale = 1;
   for (i = 0; i < tracker->cap; i++)
     {
       OwnerEntry *entry = &tracker->table[i];
@@ -565,6 +569,7 @@ rebuild_table (PsOwnerTracker           *tracker,
 
   if (table_matches (tracker, sockets))
     return 0;
+  tracker->unresolved_stale = 1;
 
   while (want < sockets->len * 2 + 2)
     want *= 2;
@@ -991,6 +996,7 @@ ps_owner_tracker_update (PsOwnerTracker           *tracker,
 
   if (full || tracker->pending > 0)
     {
+      tracker->unresolved_stale = 1;
       proc_fd = open_proc (tracker);
       if (proc_fd < 0)
         {
@@ -1034,9 +1040,17 @@ ps_owner_tracker_update (PsOwnerTracker           *tracker,
       tracker->has_walked = 1;
     }
 
-  for (i = 0; i < tracker->cap; i++)
-    if (tracker->table[i].inode != 0 && tracker->table[i].n_pids == 0)
-      local.unresolved++;
+  /* A pass over the whole table (megabytes at 20,000 sockets): only when
+   * something could have changed it. */
+  if (tracker->unresolved_stale || tracker->cap == 0)
+    {
+      tracker->unresolved = 0;
+      for (i = 0; i < tracker->cap; i++)
+        if (tracker->table[i].inode != 0 && tracker->table[i].n_pids == 0)
+          tracker->unresolved++;
+      tracker->unresolved_stale = 0;
+    }
+  local.unresolved = (unsigned) tracker->unresolved;
 
 out:
   if (proc_fd >= 0)
