@@ -160,21 +160,28 @@ note_row_new (const PsSecurityNote *note)
   GtkWidget *title;
   GtkWidget *advice;
   const char *icon_name;
+  const char *icon_label;
   const char *css_class;
 
   switch (note->severity)
     {
     case PS_SEVERITY_DANGER:
       icon_name = "dialog-error-symbolic";
+      /* Translators: accessible name of a security note's severity icon */
+      icon_label = _("Danger");
       css_class = "error";
       break;
     case PS_SEVERITY_WARNING:
       icon_name = "dialog-warning-symbolic";
+      /* Translators: accessible name of a security note's severity icon */
+      icon_label = _("Warning");
       css_class = "warning";
       break;
     case PS_SEVERITY_INFO:
     default:
       icon_name = "dialog-information-symbolic";
+      /* Translators: accessible name of a security note's severity icon */
+      icon_label = _("Information");
       css_class = "accent";
       break;
     }
@@ -191,6 +198,10 @@ note_row_new (const PsSecurityNote *note)
   icon = gtk_image_new_from_icon_name (icon_name);
   gtk_widget_set_valign (icon, GTK_ALIGN_START);
   gtk_widget_add_css_class (icon, css_class);
+  /* The colour alone tells danger from warning: screen readers need words. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (icon),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, icon_label,
+                                  -1);
   gtk_box_append (GTK_BOX (box), icon);
 
   title = gtk_label_new (note->title);

@@ -22,7 +22,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "soak"))
-from soak import Tree, alive, wait_for  # noqa: E402
+from soak import Tree, alive, run_in_netns, wait_for  # noqa: E402
 from importlib.machinery import SourceFileLoader  # noqa: E402
 
 cli = SourceFileLoader("hostile_cli", os.path.join(HERE, "test-hostile-cli.py")).load_module()
@@ -37,6 +37,26 @@ PANE_KNOWN_BROKEN = {}
 PYTHON = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
 
 
+def app_preexec():
+    """The app leaves a core file in its working folder if it crashes."""
+    import resource
+    resource.setrlimit(resource.RLIMIT_CORE, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
+
+
+def backtrace(app_bin, folder):
+    """Prints the backtrace of every core file in FOLDER (a crash is a
+    failure: this only shows where it happened)."""
+    for name in sorted(os.listdir(folder)):
+        if not name.startswith("core"):
+            continue
+        print("# the app crashed: core file %s" % name)
+        if shutil.which("gdb"):
+            r = subprocess.run(["gdb", "-batch", "-ex", "thread apply all bt 30", app_bin,
+                                os.path.join(folder, name)], capture_output=True, text=True,
+                               timeout=300)
+            print("# " + (r.stdout + r.stderr)[-12000:].replace("\n", "\n# "))
+
+
 def outside():
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         print("SKIP: no display")
@@ -48,9 +68,9 @@ def outside():
        or subprocess.run(["unshare", "-n", "true"]).returncode != 0:
         print("SKIP: needs root and unshare -n")
         sys.exit(77)
-    env = dict(os.environ, **{MARK: "1"})
-    env.pop("G_DEBUG", None)  # for the app only (set below), not for pyatspi
-    sys.exit(subprocess.run(["unshare", "-n", PYTHON, os.path.abspath(__file__)], env=env).returncode)
+    # A private session and accessibility bus (see soak.run_in_netns); no
+    # G_DEBUG for this driver (pyatspi warns about peers that go away).
+    sys.exit(run_in_netns(os.path.abspath(__file__), MARK))
 
 
 def inside():
@@ -80,12 +100,42 @@ def inside():
             info[name] = json.loads(p.stdout.readline())
         by_port = {info[name]["port"]: (name, comm) for name, comm, _ in cli.CASES}
 
-        with open(app_log, "w") as out:
-            app = subprocess.Popen([app_bin], env=env, stdout=out, stderr=subprocess.STDOUT)
-        procs.append(app)
-        tree = Tree(app.pid)
-        tree.app = wait_for("the window in the accessibility tree", tree.find_app, 180)
+        # Started up to 3 times only when GTK could not open the display
+        # (the environment, not the app: seen while other jobs start and stop
+        # their own Xvfb); any other failure to show the window fails.
+        for attempt in range(1, 4):
+            with open(app_log, "w") as out:
+                app = subprocess.Popen([app_bin], env=env, stdout=out, stderr=subprocess.STDOUT,
+                                       cwd=scratch, preexec_fn=app_preexec)
+            procs.append(app)
+            tree = Tree(app.pid)
+
+            def started():
+                if app.poll() is not None:
+                    raise AssertionError("the app exited with status %r before its window showed up"
+                                         % app.returncode)
+                return tree.find_app()
+
+            try:
+                tree.app = wait_for("the window in the accessibility tree", started, 180)
+                break
+            except AssertionError:
+                with open(app_log, errors="replace") as f:
+                    if "cannot open display" not in f.read() or attempt == 3:
+                        raise
+                print("# attempt %d: portscope could not open the display; starting it again" % attempt)
+                if app.poll() is None:
+                    app.kill()
+                app.wait()
+                procs.remove(app)
         pyatspi = tree.pyatspi
+        # The main window, found once: later looks never re-list the app's
+        # windows while a dialog closes (GTK 4.8 can reach a context without
+        # an object path then: GLib-CRITICAL g_variant_new_object_path, SIGSEGV).
+        main = wait_for("the main window", lambda: next(
+            (t for t in tree.children(tree.app)
+             if t.getRole() == pyatspi.ROLE_FRAME and t.name == "Portscope"), None), 30)
+        pane_node = []
 
         def rows_with_nodes():
             table = tree.table()
@@ -146,19 +196,21 @@ def inside():
                 except Exception:  # a node went away while it was read
                     return None
 
+            def the_pane():
+                if not pane_node:
+                    found = tree.find(main, lambda n: n.name == "PsDetailPane")
+                    if found is not None:
+                        pane_node.append(found)
+                return pane_node[0] if pane_node else None
+
             def look_pane_any():
-                for top in tree.children(tree.app):
-                    pane = tree.find(top, lambda n: n.name == "PsDetailPane")
-                    if pane is not None:
-                        return list(tree.labels(pane))
-                return []
+                pane = the_pane()
+                return list(tree.labels(pane)) if pane is not None else []
 
             def look_pane():
-                pane = None
-                for top in tree.children(tree.app):
-                    pane = tree.find(top, lambda n: n.name == "PsDetailPane")
-                    if pane is not None:
-                        break
+                if not alive(app.pid):
+                    raise AssertionError("the app exited (status %r)" % app.poll())
+                pane = the_pane()
                 if pane is None:
                     return None
                 labels = list(tree.labels(pane))
@@ -181,18 +233,21 @@ def inside():
             c.check(not bad, "pane %s: no raw control or bidi character: %r" % (name, bad))
 
             def end_button():
-                for top in tree.children(tree.app):
-                    b = tree.find(top, lambda n: n.getRole() == pyatspi.ROLE_PUSH_BUTTON
-                                  and "End Process" in n.name)
-                    if b is not None and "sensitive" in [pyatspi.stateToString(s) for s in b.getState().getStates()]:
-                        return b
+                b = tree.find(main, lambda n: n.getRole() == pyatspi.ROLE_PUSH_BUTTON
+                              and "End Process" in n.name)
+                if b is not None and "sensitive" in [pyatspi.stateToString(s) for s in b.getState().getStates()]:
+                    return b
                 return None
 
             wait_for("End Process to be enabled", end_button, 30).queryAction().doAction(0)
 
             def dialog():
+                if not alive(app.pid):
+                    raise AssertionError("the app exited (status %r)" % app.poll())
                 try:
                     for top in tree.children(tree.app):
+                        if top == main:
+                            continue
                         if top.getRole() in (pyatspi.ROLE_DIALOG, pyatspi.ROLE_ALERT) or \
                            (top.getRole() == pyatspi.ROLE_FRAME and top.name != "Portscope"):
                             labels = list(tree.labels(top))
@@ -211,7 +266,19 @@ def inside():
                 if cancel is None:
                     cancel = tree.find(top, lambda n: n.getRole() == pyatspi.ROLE_PUSH_BUTTON)
                 cancel.queryAction().doAction(0)
-                wait_for("the dialog to close", lambda: dialog() is None, 30)
+
+                def closed():
+                    # Asks the dialog itself, never re-lists the app's windows
+                    # (see main above).  A dialog gone from the bus is closed.
+                    if not alive(app.pid):
+                        raise AssertionError("the app exited (status %r)" % app.poll())
+                    try:
+                        return "visible" not in [pyatspi.stateToString(x)
+                                                 for x in top.getState().getStates()]
+                    except Exception:
+                        return True
+
+                wait_for("the dialog to close", closed, 30)
             except AssertionError as e:
                 c.check(False, "dialog %s: %s" % (name, e))
             c.check(all(p.poll() is None for p in procs[:-1]), "after Cancel every listener still runs")
@@ -250,6 +317,7 @@ def inside():
                 except subprocess.TimeoutExpired:
                     p.kill()
                     p.wait()
+        backtrace(app_bin, scratch)
         shutil.rmtree(scratch, ignore_errors=True)
 
     print("%d failure(s)" % c.failures)

@@ -57,12 +57,61 @@ def outside():
         skip("needs root and unshare for a private network namespace")
     if subprocess.run(["unshare", "-n", "true"]).returncode != 0:
         skip("unshare -n refused")
-    env = dict(os.environ, **{MARK: "1"})
     # test_env's fatal-warnings is for the app, not for this driver: pyatspi
     # warns (dbind) about peers that go away while it looks.
-    env.pop("G_DEBUG", None)
-    r = subprocess.run(["unshare", "-n", PYTHON, os.path.abspath(__file__)], env=env)
-    sys.exit(r.returncode)
+    sys.exit(run_in_netns(os.path.abspath(__file__), MARK))
+
+
+def run_in_netns(script, mark):
+    """Runs SCRIPT (with MARK=1 in its environment) in a fresh network
+    namespace, on a private session bus with its own accessibility bus;
+    returns its exit status.
+
+    Why private: without XDG_RUNTIME_DIR, at-spi-bus-launcher puts the
+    accessibility bus at ~/.cache/at-spi/bus, one path for every session on
+    the machine, and it advertises the bus on the display's root window
+    (AT_SPI_BUS), shared by every test on that display.  Tests running at
+    the same time (other meson runs, other dbus-run-sessions) then replace
+    each other's bus: the app registers on one bus while this driver reads
+    another, and the window never shows up.  Here the launcher gets a
+    private XDG_RUNTIME_DIR and no DISPLAY (so it touches no root window),
+    and the app and this driver are told the bus address
+    (AT_SPI_BUS_ADDRESS, which GTK and libatspi read first)."""
+    run_dir = tempfile.mkdtemp(prefix="portscope-bus-")
+    os.chmod(run_dir, 0o700)
+    bus_env = {k: v for k, v in os.environ.items()
+               if k not in ("DISPLAY", "WAYLAND_DISPLAY", "AT_SPI_BUS_ADDRESS",
+                            "DBUS_SESSION_BUS_ADDRESS", "G_DEBUG")}
+    bus_env["XDG_RUNTIME_DIR"] = run_dir
+    bus = subprocess.Popen(["dbus-daemon", "--session", "--nofork", "--print-address=1",
+                            "--address=unix:path=" + os.path.join(run_dir, "bus")],
+                           env=bus_env, stdout=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True)
+    try:
+        address = bus.stdout.readline().strip()
+        if not address:
+            raise RuntimeError("the private dbus-daemon printed no address")
+        bus_env["DBUS_SESSION_BUS_ADDRESS"] = address
+        r = subprocess.run(["gdbus", "call", "--session", "--dest", "org.a11y.Bus",
+                            "--object-path", "/org/a11y/bus", "--method", "org.a11y.Bus.GetAddress"],
+                           env=bus_env, capture_output=True, text=True, timeout=60)
+        m = re.match(r"\('([^']+)',\)", r.stdout.strip())
+        if r.returncode != 0 or not m:
+            raise RuntimeError("no accessibility bus: %s%s" % (r.stdout, r.stderr))
+        env = dict(os.environ, **{mark: "1"})
+        env.pop("G_DEBUG", None)
+        env.update({"DBUS_SESSION_BUS_ADDRESS": address, "AT_SPI_BUS_ADDRESS": m.group(1),
+                    "XDG_RUNTIME_DIR": run_dir})
+        log(f"private session bus {address}, accessibility bus {m.group(1)}")
+        return subprocess.run(["unshare", "-n", PYTHON, script], env=env).returncode
+    finally:
+        # The launcher leaves when its session bus does, and ends its own bus.
+        bus.terminate()
+        try:
+            bus.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            bus.kill()
+            bus.wait()
+        shutil.rmtree(run_dir, ignore_errors=True)
 
 
 # The generator: a child process that churns listeners until stdin says
