@@ -260,13 +260,24 @@ static void flow_start (GtkWindow        *parent,
                         const PsSocket   *socket,
                         PsEndProcessPins *pins);
 
-/* libadwaita 1.2 crashes (a double unref from adw_animation_skip) when a toast
- * is added while a dismissed one is still animating out.  Every dismissal
- * here is recorded, and a toast added within the hide animation waits for it
- * to end. */
-#define TOAST_HIDE_USEC (700 * G_TIME_SPAN_MILLISECOND)
+/* libadwaita 1.2's toast overlay frees a toast's bookkeeping when its hide
+ * animation ends, but the show animation's "done" handler still points at it:
+ * a toast dismissed less than 200 ms into a 500 ms "replace" show animation
+ * crashes the app once both finish.  So no toast is added while a dismissed
+ * one is still animating out, and none is dismissed before its show animation
+ * has certainly ended. */
+#define TOAST_ANIMATION_USEC (700 * G_TIME_SPAN_MILLISECOND)
 
 static gint64 last_toast_dismissal;
+
+static void
+toast_mark_shown (AdwToast *toast)
+{
+  gint64 *shown_at = g_new (gint64, 1);
+
+  *shown_at = g_get_monotonic_time ();
+  g_object_set_data_full (G_OBJECT (toast), "ps-shown-at", shown_at, g_free);
+}
 
 typedef struct
 {
@@ -279,10 +290,17 @@ pending_toast_add_cb (gpointer data)
 {
   PendingToast *pending = data;
 
+  toast_mark_shown (pending->toast);
   adw_toast_overlay_add_toast (pending->overlay, g_steal_pointer (&pending->toast));
   g_object_unref (pending->overlay);
   g_free (pending);
   return G_SOURCE_REMOVE;
+}
+
+static guint
+usec_to_ms (gint64 usec)
+{
+  return (guint) (usec / G_TIME_SPAN_MILLISECOND) + 1;
 }
 
 /* Adds TOAST (transfer full) to OVERLAY, now or after a dismissed toast has gone. */
@@ -290,25 +308,52 @@ static void
 overlay_add_toast (AdwToastOverlay *overlay,
                    AdwToast        *toast)
 {
-  gint64 wait = last_toast_dismissal + TOAST_HIDE_USEC - g_get_monotonic_time ();
+  gint64 wait = last_toast_dismissal + TOAST_ANIMATION_USEC - g_get_monotonic_time ();
   PendingToast *pending;
 
   if (last_toast_dismissal == 0 || wait <= 0)
     {
+      toast_mark_shown (toast);
       adw_toast_overlay_add_toast (overlay, toast);
       return;
     }
   pending = g_new0 (PendingToast, 1);
   pending->overlay = g_object_ref (overlay);
   pending->toast = toast;
-  g_timeout_add ((guint) (wait / G_TIME_SPAN_MILLISECOND) + 1, pending_toast_add_cb, pending);
+  g_timeout_add (usec_to_ms (wait), pending_toast_add_cb, pending);
+}
+
+static gboolean
+toast_dismiss_cb (gpointer data)
+{
+  AdwToast *toast = data;
+
+  adw_toast_dismiss (toast);
+  last_toast_dismissal = g_get_monotonic_time ();
+  return G_SOURCE_REMOVE;
 }
 
 static void
 toast_dismiss (AdwToast *toast)
 {
-  adw_toast_dismiss (toast);
-  last_toast_dismissal = g_get_monotonic_time ();
+  const gint64 *shown_at = g_object_get_data (G_OBJECT (toast), "ps-shown-at");
+  gint64 wait;
+
+  /* Not on screen yet (still waiting to be added): it appears and goes later. */
+  if (shown_at == NULL)
+    wait = 2 * TOAST_ANIMATION_USEC;
+  else
+    wait = *shown_at + TOAST_ANIMATION_USEC - g_get_monotonic_time ();
+
+  if (wait <= 0)
+    {
+      toast_dismiss_cb (toast);
+      return;
+    }
+  /* Adding waits for this dismissal too. */
+  last_toast_dismissal = MAX (last_toast_dismissal, g_get_monotonic_time () + wait);
+  g_timeout_add_full (G_PRIORITY_DEFAULT, usec_to_ms (wait), toast_dismiss_cb,
+                      g_object_ref (toast), g_object_unref);
 }
 
 /* Toasts keep the normal priority: a high-priority toast postpones the
