@@ -262,11 +262,12 @@ PY
 mapfile -t copies < <(find "$HOME/.var/app/$app_id" -type f -name 'portscope-helper*' 2>/dev/null)
 [ ${#copies[@]} -ge 1 ] || fail "no copy of portscope-helper under ~/.var/app/$app_id"
 for copy in "${copies[@]}"; do
-  if ldd "$copy" 2>&1 | grep -q 'not a dynamic executable'; then
-    say "ok: $copy is static"
-  else
-    fail "$copy is not static: $(ldd "$copy" 2>&1 | head -3)"
-  fi
+  # ldd exits 1 on a static binary: read its words, not its status.
+  ldd_out=$(ldd "$copy" 2>&1 || true)
+  case "$ldd_out" in
+    *"not a dynamic executable"*) say "ok: $copy is static" ;;
+    *) fail "$copy is not static: $(printf '%s\n' "$ldd_out" | head -3)" ;;
+  esac
   # The app has exited: its helper must follow (stdin closed), within a deadline.
   gone=0
   for _ in $(seq 1 50); do
