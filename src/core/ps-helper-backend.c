@@ -614,30 +614,6 @@ request_locked (PsHelperBackend      *self,
 
 /* Snapshot conversion */
 
-static char **
-argv_from_cmdline (const char *cmdline,
-                   size_t      len)
-{
-  GPtrArray *argv = g_ptr_array_new ();
-  size_t start = 0;
-
-  if (cmdline != NULL)
-    {
-      for (size_t i = 0; i <= len; i++)
-        {
-          /* Without a final NUL (an overwritten cmdline), the tail is one more argument. */
-          if (i == len || cmdline[i] == '\0')
-            {
-              if (i > start || i < len)
-                g_ptr_array_add (argv, g_strndup (cmdline + start, i - start));
-              start = i + 1;
-            }
-        }
-    }
-  g_ptr_array_add (argv, NULL);
-  return (char **) g_ptr_array_free (argv, FALSE);
-}
-
 static PsOwner *
 owner_from_wire (const PsWireMessage *reply,
                  const PsWireProcess *p)
@@ -651,7 +627,7 @@ owner_from_wire (const PsWireMessage *reply,
   owner->state = p->state;
   owner->name = g_strdup (p->comm != NULL ? p->comm : "");
   g_strfreev (owner->argv);
-  owner->argv = argv_from_cmdline (p->cmdline, p->cmdline_len);
+  owner->argv = ps_owner_argv_from_cmdline (p->cmdline, p->cmdline_len);
   owner->exe = g_strdup (p->exe);
   owner->cwd = g_strdup (p->cwd);
   owner->user = g_strdup (ps_wire_message_find_user (reply, p->uid));

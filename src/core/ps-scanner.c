@@ -139,30 +139,6 @@ ps_scanner_lookup_user (PsScanner *self,
   return ps_user_table_lookup (self->users, uid);
 }
 
-static char **
-argv_from_cmdline (const char *cmdline,
-                   size_t      len)
-{
-  GPtrArray *argv = g_ptr_array_new ();
-  size_t start = 0;
-
-  if (cmdline != NULL)
-    {
-      for (size_t i = 0; i <= len; i++)
-        {
-          /* A process may overwrite its cmdline without the final NUL. */
-          if (i == len || cmdline[i] == '\0')
-            {
-              if (i > start || i < len)
-                g_ptr_array_add (argv, g_strndup (cmdline + start, i - start));
-              start = i + 1;
-            }
-        }
-    }
-  g_ptr_array_add (argv, NULL);
-  return (char **) g_ptr_array_free (argv, FALSE);
-}
-
 static PsOwner *
 owner_from_info (PsScanner        *self,
                  const PsProcInfo *info)
@@ -176,7 +152,7 @@ owner_from_info (PsScanner        *self,
   owner->state = info->state;
   owner->name = g_strndup (info->comm, sizeof info->comm);
   g_strfreev (owner->argv);
-  owner->argv = argv_from_cmdline (info->cmdline, info->cmdline_len);
+  owner->argv = ps_owner_argv_from_cmdline (info->cmdline, info->cmdline_len);
   owner->exe = g_strdup (info->exe);
   owner->cwd = g_strdup (info->cwd);
   owner->user = g_strdup (ps_scanner_lookup_user (self, info->uid));

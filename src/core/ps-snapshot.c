@@ -92,6 +92,30 @@ ps_owner_equal (const PsOwner *a,
          strv_equal_nullable (a->argv, b->argv);
 }
 
+char **
+ps_owner_argv_from_cmdline (const char *cmdline,
+                            gsize       len)
+{
+  GPtrArray *argv = g_ptr_array_new ();
+  gsize start = 0;
+
+  if (cmdline != NULL)
+    {
+      for (gsize i = 0; i <= len; i++)
+        {
+          /* Without a final NUL (an overwritten cmdline), the tail is one more argument. */
+          if (i == len || cmdline[i] == '\0')
+            {
+              if (i > start || i < len)
+                g_ptr_array_add (argv, g_strndup (cmdline + start, i - start));
+              start = i + 1;
+            }
+        }
+    }
+  g_ptr_array_add (argv, NULL);
+  return (char **) g_ptr_array_free (argv, FALSE);
+}
+
 char *
 ps_owner_dup_command_line (const PsOwner *owner)
 {

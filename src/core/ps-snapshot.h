@@ -47,6 +47,10 @@ void ps_owner_unref (PsOwner *owner);
 /* TRUE when every field is equal. */
 gboolean ps_owner_equal (const PsOwner *a,
                          const PsOwner *b);
+/* Splits a /proc cmdline (NUL-separated, LEN bytes, final NUL optional: a
+ * process may overwrite it) into a NULL-terminated vector (caller frees). */
+char **ps_owner_argv_from_cmdline (const char *cmdline,
+                                   gsize       len);
 /* The command line as one line of text, arguments separated by spaces (caller frees). */
 char *ps_owner_dup_command_line (const PsOwner *owner);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PsOwner, ps_owner_unref)
