@@ -19,11 +19,10 @@ import socket
 import subprocess
 import sys
 import tempfile
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "soak"))
-from soak import Tree, alive, run_in_netns, wait_for  # noqa: E402
+from soak import Tree, alive, require_display_bus_netns, run_in_netns, wait_for  # noqa: E402
 
 MARK = "PORTSCOPE_BAD_ENV_IN_NETNS"
 PYTHON = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
@@ -31,16 +30,7 @@ KNOWN_A11Y = "g_variant_is_object_path: assertion 'string != NULL' failed"
 
 
 def outside():
-    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
-        print("SKIP: no display")
-        sys.exit(77)
-    if not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
-        print("SKIP: no session bus")
-        sys.exit(77)
-    if os.geteuid() != 0 or shutil.which("unshare") is None \
-       or subprocess.run(["unshare", "-n", "true"]).returncode != 0:
-        print("SKIP: needs root and unshare -n")
-        sys.exit(77)
+    require_display_bus_netns()
     # A private session and accessibility bus (see soak.run_in_netns).
     sys.exit(run_in_netns(os.path.abspath(__file__), MARK))
 

@@ -22,7 +22,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "soak"))
-from soak import Tree, alive, run_in_netns, wait_for  # noqa: E402
+from soak import Tree, alive, require_display_bus_netns, run_in_netns, wait_for  # noqa: E402
 from importlib.machinery import SourceFileLoader  # noqa: E402
 
 cli = SourceFileLoader("hostile_cli", os.path.join(HERE, "test-hostile-cli.py")).load_module()
@@ -58,16 +58,7 @@ def backtrace(app_bin, folder):
 
 
 def outside():
-    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
-        print("SKIP: no display")
-        sys.exit(77)
-    if not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
-        print("SKIP: no session bus")
-        sys.exit(77)
-    if os.geteuid() != 0 or shutil.which("unshare") is None \
-       or subprocess.run(["unshare", "-n", "true"]).returncode != 0:
-        print("SKIP: needs root and unshare -n")
-        sys.exit(77)
+    require_display_bus_netns()
     # A private session and accessibility bus (see soak.run_in_netns); no
     # G_DEBUG for this driver (pyatspi warns about peers that go away).
     sys.exit(run_in_netns(os.path.abspath(__file__), MARK))

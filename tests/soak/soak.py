@@ -20,11 +20,9 @@ Needs root (unshare -n), a display and a session bus; exits 77 otherwise.
 Run under `xvfb-run -a dbus-run-session`."""
 import json
 import os
-import random
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -48,7 +46,8 @@ def skip(why):
     sys.exit(SKIP)
 
 
-def outside():
+def require_display_bus_netns():
+    """Exits 77 unless a display, a session bus, root and `unshare -n` are there."""
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         skip("no display (run under xvfb-run -a dbus-run-session)")
     if not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
@@ -57,6 +56,10 @@ def outside():
         skip("needs root and unshare for a private network namespace")
     if subprocess.run(["unshare", "-n", "true"]).returncode != 0:
         skip("unshare -n refused")
+
+
+def outside():
+    require_display_bus_netns()
     # test_env's fatal-warnings is for the app, not for this driver: pyatspi
     # warns (dbind) about peers that go away while it looks.
     sys.exit(run_in_netns(os.path.abspath(__file__), MARK))
