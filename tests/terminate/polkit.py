@@ -18,6 +18,7 @@ io.github.portscope.Portscope.terminate by the policy's exec path and argv1.
 usage: polkit.py PS-TERMINATE-TOOL HELPER POLICY-IN
 Exit 77 (skip) when not root or a needed program is missing.
 """
+import contextlib
 import os
 import shutil
 import socket
@@ -166,8 +167,13 @@ def fake_pkexec(tool, helper, tmp, status, expected):
         target.wait()
 
 
-def inside(tool, helper, policy_in):
-    tmp = tempfile.mkdtemp(prefix="ps-polkit-")
+@contextlib.contextmanager
+def private_polkit_bus(helper, policy_in, prefix):
+    """Inside a private mount namespace: a tmpfs /run, the policy (with
+    HELPER's folder as its exec path) and an empty rules folder bound over
+    polkit's, and a system bus on /run/dbus/system_bus_socket (where pkexec
+    looks).  Yields (scratch folder, rules folder); stops the bus after."""
+    tmp = tempfile.mkdtemp(prefix=prefix)
     os.chmod(tmp, 0o755)
     actions = os.path.join(tmp, "actions")
     rules = os.path.join(tmp, "rules")
@@ -196,22 +202,17 @@ def inside(tool, helper, policy_in):
     try:
         wait_for(lambda: os.path.exists("/run/dbus/system_bus_socket"), "the system bus")
         os.environ["DBUS_SYSTEM_BUS_ADDRESS"] = "unix:path=/run/dbus/system_bus_socket"
-        fake_pkexec(tool, helper, tmp, 126, "DISMISSED")
-        fake_pkexec(tool, helper, tmp, 127, "NOT_AUTHORIZED")
-        scenario(tool, helper, rules, "NO")
-        scenario(tool, helper, rules, "YES")
+        yield tmp, rules
     finally:
         bus.terminate()
         bus.wait()
         shutil.rmtree(tmp, ignore_errors=True)
-    print("ok", flush=True)
-    return 0
 
 
-def main():
-    tool, helper, policy_in = sys.argv[1:4]
-    if os.environ.get(MARK) == "1":
-        return inside(tool, helper, policy_in)
+def run_in_mount_namespace(script, mark, args):
+    """Exits 77 where the test cannot run (not root, a tool missing, no private
+    mount namespaces); otherwise runs SCRIPT ARGS again with MARK=1 inside a
+    private mount namespace and returns its status."""
     if os.geteuid() != 0:
         print("skip: needs root (private mount namespace, polkitd)", flush=True)
         return 77
@@ -227,10 +228,26 @@ def main():
     if probe.returncode != 0:
         print("skip: this machine does not allow private mount namespaces", flush=True)
         return 77
-    env = dict(os.environ, **{MARK: "1"})
-    cmd = ["unshare", "-m", "--propagation", "private", sys.executable, os.path.abspath(__file__),
-           tool, helper, policy_in]
+    env = dict(os.environ, **{mark: "1"})
+    cmd = ["unshare", "-m", "--propagation", "private", sys.executable, os.path.abspath(script), *args]
     return subprocess.run(cmd, env=env, timeout=170).returncode
+
+
+def inside(tool, helper, policy_in):
+    with private_polkit_bus(helper, policy_in, "ps-polkit-") as (tmp, rules):
+        fake_pkexec(tool, helper, tmp, 126, "DISMISSED")
+        fake_pkexec(tool, helper, tmp, 127, "NOT_AUTHORIZED")
+        scenario(tool, helper, rules, "NO")
+        scenario(tool, helper, rules, "YES")
+    print("ok", flush=True)
+    return 0
+
+
+def main():
+    tool, helper, policy_in = sys.argv[1:4]
+    if os.environ.get(MARK) == "1":
+        return inside(tool, helper, policy_in)
+    return run_in_mount_namespace(__file__, MARK, [tool, helper, policy_in])
 
 
 if __name__ == "__main__":

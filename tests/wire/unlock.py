@@ -17,10 +17,8 @@ usage: unlock.py PS-UNLOCK-TOOL HELPER POLICY-IN
 Exit 77 (skip) when not root or a needed program is missing.
 """
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "terminate"))
 import polkit as harness  # noqa: E402  (the private bus and polkitd helpers)
@@ -82,41 +80,9 @@ def scenario(tool, helper, rules_dir, verdict):
 
 
 def inside(tool, helper, policy_in):
-    tmp = tempfile.mkdtemp(prefix="ps-unlock-")
-    os.chmod(tmp, 0o755)
-    actions = os.path.join(tmp, "actions")
-    rules = os.path.join(tmp, "rules")
-    empty = os.path.join(tmp, "empty")
-    for d in (actions, rules, empty):
-        os.mkdir(d)
-        os.chmod(d, 0o755)
-    with open(policy_in) as f:
-        policy = f.read().replace("@LIBEXECDIR@", os.path.dirname(os.path.abspath(helper)))
-    with open(os.path.join(actions, "io.github.portscope.Portscope.policy"), "w") as f:
-        f.write(policy)
-    with open(os.path.join(tmp, "bus.conf"), "w") as f:
-        f.write(harness.BUS_CONF)
-
-    def mount(*args):
-        subprocess.run(["mount", *args], check=True)
-
-    mount("-t", "tmpfs", "tmpfs", "/run")
-    os.makedirs("/run/dbus", exist_ok=True)
-    mount("--bind", actions, "/usr/share/polkit-1/actions")
-    mount("--bind", rules, "/etc/polkit-1/rules.d")
-    mount("--bind", empty, "/usr/share/polkit-1/rules.d")
-
-    bus = subprocess.Popen(["dbus-daemon", "--config-file", os.path.join(tmp, "bus.conf"), "--nofork",
-                            "--nopidfile"])
-    try:
-        harness.wait_for(lambda: os.path.exists("/run/dbus/system_bus_socket"), "the system bus")
-        os.environ["DBUS_SYSTEM_BUS_ADDRESS"] = "unix:path=/run/dbus/system_bus_socket"
+    with harness.private_polkit_bus(helper, policy_in, "ps-unlock-") as (_tmp, rules):
         scenario(tool, helper, rules, "NO")
         scenario(tool, helper, rules, "YES")
-    finally:
-        bus.terminate()
-        bus.wait()
-        shutil.rmtree(tmp, ignore_errors=True)
     print("ok", flush=True)
     return 0
 
@@ -125,20 +91,7 @@ def main():
     tool, helper, policy_in = sys.argv[1:4]
     if os.environ.get(MARK) == "1":
         return inside(tool, helper, policy_in)
-    if os.geteuid() != 0:
-        print("skip: needs root (private mount namespace, polkitd)", flush=True)
-        return 77
-    for prog in ("unshare", "setpriv", "dbus-daemon", "gdbus", "pkexec", "mount"):
-        if shutil.which(prog) is None:
-            print(f"skip: {prog} is not installed", flush=True)
-            return 77
-    if not os.access(harness.POLKITD, os.X_OK):
-        print("skip: polkitd is not installed", flush=True)
-        return 77
-    env = dict(os.environ, **{MARK: "1"})
-    cmd = ["unshare", "-m", "--propagation", "private", sys.executable, os.path.abspath(__file__),
-           tool, helper, policy_in]
-    return subprocess.run(cmd, env=env, timeout=170).returncode
+    return harness.run_in_mount_namespace(__file__, MARK, [tool, helper, policy_in])
 
 
 if __name__ == "__main__":
