@@ -30,6 +30,7 @@
 
 #include "ps-helper.h"
 #include "ps-pin.h"
+#include "ps-probe-util.h"
 
 #define PS_HELPER_PID_MAX 4194304     /* PID_MAX_LIMIT on 64-bit kernels */
 
@@ -39,26 +40,15 @@ static int
 parse_u64 (const char *s,
            uint64_t   *out)
 {
-  uint64_t v = 0;
-  size_t i;
+  size_t len;
 
-  if (s == NULL || s[0] == '\0')
+  if (s == NULL)
     return -1;
-  for (i = 0; s[i] != '\0'; i++)
-    {
-      unsigned d;
-
-      if (s[i] < '0' || s[i] > '9')
-        return -1;
-      if (i >= 20)
-        return -1;
-      d = (unsigned) (s[i] - '0');
-      if (v > (UINT64_MAX - d) / 10)
-        return -1;
-      v = v * 10 + d;
-    }
-  *out = v;
-  return 0;
+  /* At most 20 digits: more can only be leading zeros or an overflow. */
+  len = strlen (s);
+  if (len > 20)
+    return -1;
+  return ps_probe_parse_dec_u64 (s, len, out);
 }
 
 static int

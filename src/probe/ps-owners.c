@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "ps-owners.h"
+#include "ps-probe-util.h"
 
 #define DENTS_BUF_SIZE (64 * 1024)
 
@@ -87,16 +88,6 @@ sys_getdents64 (int    fd,
                 size_t size)
 {
   return syscall (SYS_getdents64, fd, buf, size);
-}
-
-static const char *
-default_proc_root (const char *proc_root)
-{
-  if (proc_root == NULL || *proc_root == '\0')
-    proc_root = getenv ("PORTSCOPE_PROC_ROOT");
-  if (proc_root == NULL || *proc_root == '\0')
-    proc_root = "/proc";
-  return proc_root;
 }
 
 static int
@@ -217,7 +208,7 @@ ps_owner_tracker_new (const char *proc_root)
 
   if (tracker == NULL)
     return NULL;
-  tracker->proc_root = strdup (default_proc_root (proc_root));
+  tracker->proc_root = strdup (ps_probe_proc_root (proc_root));
   tracker->dents = malloc (DENTS_BUF_SIZE);
   if (tracker->proc_root == NULL || tracker->dents == NULL)
     {
@@ -300,24 +291,14 @@ ps_owner_parse_socket_link (const char *target,
                             uint64_t   *inode)
 {
   uint64_t v = 0;
-  size_t i;
 
   /* "socket:[" + 1..20 digits + "]" */
   if (target == NULL || len < 10 || len > 29)
     return 0;
   if (memcmp (target, "socket:[", 8) != 0 || target[len - 1] != ']')
     return 0;
-  for (i = 8; i < len - 1; i++)
-    {
-      uint64_t d;
-
-      if (target[i] < '0' || target[i] > '9')
-        return 0;
-      d = (uint64_t) (target[i] - '0');
-      if (v > (UINT64_MAX - d) / 10)
-        return 0;
-      v = v * 10 + d;
-    }
+  if (ps_probe_parse_dec_u64 (target + 8, len - 9, &v) < 0)
+    return 0;
   if (inode != NULL)
     *inode = v;
   return 1;
@@ -1074,7 +1055,7 @@ ps_owner_pid_holds_inode (const char *proc_root,
 
   if (pid <= 0)
     return -EINVAL;
-  proc_root = default_proc_root (proc_root);
+  proc_root = ps_probe_proc_root (proc_root);
   if ((size_t) snprintf (path, sizeof path, "%s/%d/fd", proc_root, (int) pid) >= sizeof path)
     return -ENAMETOOLONG;
   dfd = open (path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);

@@ -9,21 +9,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ps-probe-util.h"
 #include "ps-procinfo.h"
 
 #define PF_KTHREAD_FLAG 0x00200000u
 #define SMALL_FILE_MAX (64 * 1024)
 #define LINK_MAX_LEN (64 * 1024)
-
-static const char *
-default_proc_root (const char *proc_root)
-{
-  if (proc_root == NULL || *proc_root == '\0')
-    proc_root = getenv ("PORTSCOPE_PROC_ROOT");
-  if (proc_root == NULL || *proc_root == '\0')
-    proc_root = "/proc";
-  return proc_root;
-}
 
 /* Reads the next space-separated token of BUF[*POS..LEN). */
 static int
@@ -48,31 +39,6 @@ next_token (const char  *buf,
 }
 
 static int
-parse_u64 (const char *s,
-           size_t      len,
-           uint64_t   *out)
-{
-  uint64_t v = 0;
-  size_t i;
-
-  if (len == 0)
-    return -1;
-  for (i = 0; i < len; i++)
-    {
-      uint64_t d;
-
-      if (s[i] < '0' || s[i] > '9')
-        return -1;
-      d = (uint64_t) (s[i] - '0');
-      if (v > (UINT64_MAX - d) / 10)
-        return -1;
-      v = v * 10 + d;
-    }
-  *out = v;
-  return 0;
-}
-
-static int
 parse_i64 (const char *s,
            size_t      len,
            int64_t    *out)
@@ -86,7 +52,7 @@ parse_i64 (const char *s,
       s++;
       len--;
     }
-  if (parse_u64 (s, len, &v) < 0 || v > (uint64_t) INT64_MAX)
+  if (ps_probe_parse_dec_u64 (s, len, &v) < 0 || v > (uint64_t) INT64_MAX)
     return -1;
   *out = neg ? -(int64_t) v : (int64_t) v;
   return 0;
@@ -115,7 +81,7 @@ ps_proc_parse_stat (const char *buf,
   /* "PID (" */
   if (open_paren < buf + 2 || open_paren[-1] != ' ')
     return -EINVAL;
-  if (parse_u64 (buf, (size_t) (open_paren - 1 - buf), &u) < 0 || u == 0 || u > INT32_MAX)
+  if (ps_probe_parse_dec_u64 (buf, (size_t) (open_paren - 1 - buf), &u) < 0 || u == 0 || u > INT32_MAX)
     return -EINVAL;
   out->pid = (int32_t) u;
 
@@ -145,12 +111,12 @@ ps_proc_parse_stat (const char *buf,
           out->ppid = (int32_t) s;
           break;
         case 9:
-          if (parse_u64 (tok, tok_len, &u) < 0 || u > UINT32_MAX)
+          if (ps_probe_parse_dec_u64 (tok, tok_len, &u) < 0 || u > UINT32_MAX)
             return -EINVAL;
           out->flags = (uint32_t) u;
           break;
         case 22:
-          if (parse_u64 (tok, tok_len, &u) < 0)
+          if (ps_probe_parse_dec_u64 (tok, tok_len, &u) < 0)
             return -EINVAL;
           out->start_time = u;
           break;
@@ -290,7 +256,7 @@ open_pid_dir (const char *proc_root,
 
   if (pid <= 0)
     return -EINVAL;
-  if ((size_t) snprintf (path, sizeof path, "%s/%d", default_proc_root (proc_root),
+  if ((size_t) snprintf (path, sizeof path, "%s/%d", ps_probe_proc_root (proc_root),
                          (int) pid) >= sizeof path)
     return -ENAMETOOLONG;
   fd = open (path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);

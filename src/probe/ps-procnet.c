@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "ps-probe-util.h"
 #include "ps-sockets.h"
 
 #define PROCNET_CHUNK (64 * 1024)
@@ -46,31 +47,6 @@ parse_hex32 (const char *s,
       if (d < 0)
         return -1;
       v = (v << 4) | (uint32_t) d;
-    }
-  *out = v;
-  return 0;
-}
-
-static int
-parse_dec64 (const char *s,
-             size_t      len,
-             uint64_t   *out)
-{
-  uint64_t v = 0;
-  size_t i;
-
-  if (len == 0 || len > 20)
-    return -1;
-  for (i = 0; i < len; i++)
-    {
-      uint64_t d;
-
-      if (s[i] < '0' || s[i] > '9')
-        return -1;
-      d = (uint64_t) (s[i] - '0');
-      if (v > (UINT64_MAX - d) / 10)
-        return -1;
-      v = v * 10 + d;
     }
   *out = v;
   return 0;
@@ -161,9 +137,9 @@ ps_procnet_parse_line (const char    *line,
     return -EINVAL;
   if (tok_len[3] > 2 || parse_hex32 (tok[3], tok_len[3], &state) < 0)
     return -EINVAL;
-  if (parse_dec64 (tok[7], tok_len[7], &uid) < 0 || uid > UINT32_MAX)
+  if (ps_probe_parse_dec_u64 (tok[7], tok_len[7], &uid) < 0 || uid > UINT32_MAX)
     return -EINVAL;
-  if (parse_dec64 (tok[9], tok_len[9], &inode) < 0)
+  if (ps_probe_parse_dec_u64 (tok[9], tok_len[9], &inode) < 0)
     return -EINVAL;
 
   out->state = (uint8_t) state;
@@ -360,10 +336,7 @@ ps_procnet_dump (const char         *proc_root,
 
   if (out == NULL)
     return -EINVAL;
-  if (proc_root == NULL)
-    proc_root = getenv ("PORTSCOPE_PROC_ROOT");
-  if (proc_root == NULL || *proc_root == '\0')
-    proc_root = "/proc";
+  proc_root = ps_probe_proc_root (proc_root);
 
   fam_flags = flags & (PS_PROBE_IPV4 | PS_PROBE_IPV6);
   if (fam_flags == 0)
