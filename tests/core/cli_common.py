@@ -20,10 +20,11 @@ def portscope_bin():
 
 
 class Listener:
-    """A listener.py process; stop() (or the context manager) ends it."""
+    """A listener.py process; stop() (or the context manager) ends it.
+    SCRIPT is another copy of listener.py (one that PREFIX's user can read)."""
 
-    def __init__(self, specs, name=None, fork=False, extra_argv=(), prefix=()):
-        argv = list(prefix) + [PYTHON, LISTENER]
+    def __init__(self, specs, name=None, fork=False, extra_argv=(), prefix=(), script=LISTENER):
+        argv = list(prefix) + [PYTHON, script]
         if name is not None:
             argv += ["--name", name]
         if fork:

@@ -12,7 +12,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from cli_common import Checker, Listener, by_inode, list_json, portscope_bin, run  # noqa: E402
+from cli_common import LISTENER, Checker, Listener, by_inode, portscope_bin, run  # noqa: E402
 
 SETPRIV = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
 
@@ -36,9 +36,12 @@ def main():
         binary = os.path.join(tmp, "portscope")
         shutil.copy2(portscope_bin(), binary)
         os.chmod(binary, 0o755)
+        listener = os.path.join(tmp, "listener.py")
+        shutil.copy2(LISTENER, listener)
+        os.chmod(listener, 0o644)
 
         with Listener(["tcp/127.0.0.1", "udp/::"]) as root_listener, \
-             Listener(["tcp/127.0.0.1"], prefix=SETPRIV) as nobody_listener:
+             Listener(["tcp/127.0.0.1"], prefix=SETPRIV, script=listener) as nobody_listener:
             for want in root_listener.sockets:
                 r = run(SETPRIV + [binary, "--list", "--json", "--port", str(want["port"])])
                 c.check(r.returncode == 0, "as nobody: exit 0 (%d, %r)" % (r.returncode, r.stderr))

@@ -172,17 +172,24 @@ def private_polkit_bus(helper, policy_in, prefix):
     """Inside a private mount namespace: a tmpfs /run, the policy (with
     HELPER's folder as its exec path) and an empty rules folder bound over
     polkit's, and a system bus on /run/dbus/system_bus_socket (where pkexec
-    looks).  Yields (scratch folder, rules folder); stops the bus after."""
+    looks).  HELPER is copied into a folder every user can reach (pkexec
+    checks the path as the caller; the checkout may be private to root) and
+    the policy names that copy.  Yields (scratch folder, rules folder, helper
+    copy); stops the bus after."""
     tmp = tempfile.mkdtemp(prefix=prefix)
     os.chmod(tmp, 0o755)
     actions = os.path.join(tmp, "actions")
     rules = os.path.join(tmp, "rules")
     empty = os.path.join(tmp, "empty")
-    for d in (actions, rules, empty):
+    libexec = os.path.join(tmp, "libexec")
+    for d in (actions, rules, empty, libexec):
         os.mkdir(d)
         os.chmod(d, 0o755)
+    helper_copy = os.path.join(libexec, os.path.basename(helper))
+    shutil.copy2(helper, helper_copy)
+    os.chmod(helper_copy, 0o755)
     with open(policy_in) as f:
-        policy = f.read().replace("@LIBEXECDIR@", os.path.dirname(os.path.abspath(helper)))
+        policy = f.read().replace("@LIBEXECDIR@", libexec)
     with open(os.path.join(actions, "io.github.portscope.Portscope.policy"), "w") as f:
         f.write(policy)
     with open(os.path.join(tmp, "bus.conf"), "w") as f:
@@ -202,7 +209,7 @@ def private_polkit_bus(helper, policy_in, prefix):
     try:
         wait_for(lambda: os.path.exists("/run/dbus/system_bus_socket"), "the system bus")
         os.environ["DBUS_SYSTEM_BUS_ADDRESS"] = "unix:path=/run/dbus/system_bus_socket"
-        yield tmp, rules
+        yield tmp, rules, helper_copy
     finally:
         bus.terminate()
         bus.wait()
@@ -234,7 +241,7 @@ def run_in_mount_namespace(script, mark, args):
 
 
 def inside(tool, helper, policy_in):
-    with private_polkit_bus(helper, policy_in, "ps-polkit-") as (tmp, rules):
+    with private_polkit_bus(helper, policy_in, "ps-polkit-") as (tmp, rules, helper):
         fake_pkexec(tool, helper, tmp, 126, "DISMISSED")
         fake_pkexec(tool, helper, tmp, 127, "NOT_AUTHORIZED")
         scenario(tool, helper, rules, "NO")

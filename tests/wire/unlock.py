@@ -80,7 +80,7 @@ def scenario(tool, helper, rules_dir, verdict):
 
 
 def inside(tool, helper, policy_in):
-    with harness.private_polkit_bus(helper, policy_in, "ps-unlock-") as (_tmp, rules):
+    with harness.private_polkit_bus(helper, policy_in, "ps-unlock-") as (_tmp, rules, helper):
         scenario(tool, helper, rules, "NO")
         scenario(tool, helper, rules, "YES")
     print("ok", flush=True)
