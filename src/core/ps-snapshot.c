@@ -428,6 +428,11 @@ ps_snapshot_diff (const PsSnapshot *old,
   diff->changed_old = g_array_new (FALSE, FALSE, sizeof (guint));
   diff->changed_new = g_array_new (FALSE, FALSE, sizeof (guint));
 
+  /* A scanner returns the same snapshot again when nothing changed (the
+   * steady state): nothing to compare. */
+  if (old == new_)
+    return diff;
+
   n_old = old != NULL ? old->sockets->len : 0;
   n_new = new_->sockets->len;
 

@@ -138,7 +138,8 @@ typedef struct
   GArray *changed_new;      /* ... and the matching ones in NEW */
 } PsSnapshotDiff;
 
-/* OLD may be NULL (everything added).  Linear merge of the two sorted arrays.
+/* OLD may be NULL (everything added).  Linear merge of the two sorted arrays;
+ * OLD == NEW_ (a scanner's reused snapshot) is empty at once.
  * Caller frees with ps_snapshot_diff_free(). */
 PsSnapshotDiff *ps_snapshot_diff (const PsSnapshot *old,
                                   const PsSnapshot *new_);
