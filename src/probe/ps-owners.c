@@ -65,6 +65,13 @@ struct PsOwnerTracker
   size_t unresolved;        /* entries without owner, valid unless unresolved_stale */
   int unresolved_stale;
 
+  /* The inodes of the last dump, in its order: the steady state gives the
+   * same list again, and one memcmp says the table still fits it. */
+  uint64_t *last_inodes;
+  size_t n_last_inodes;
+  size_t cap_last_inodes;
+  int last_inodes_valid;
+
   PidArray prev_pids;       /* sorted PIDs listed by the last walk */
   int has_walked;
   int has_full_walk;
@@ -228,6 +235,7 @@ ps_owner_tracker_free (PsOwnerTracker *tracker)
   for (i = 0; i < tracker->cap; i++)
     free (tracker->table[i].pids);
   free (tracker->table);
+  free (tracker->last_inodes);
   free (tracker->prev_pids.items);
   free (tracker->dents);
   free (tracker->proc_root);
@@ -613,6 +621,46 @@ rebuild_table (PsOwnerTracker           *tracker,
   return 0;
 }
 
+/* Whether SOCKETS lists the same inodes, in the same order, as the last
+ * update (then the table already holds exactly them). */
+static int
+same_inodes_as_last (const PsOwnerTracker     *tracker,
+                     const PsProbeSocketArray *sockets)
+{
+  size_t i;
+
+  if (!tracker->last_inodes_valid || sockets->len != tracker->n_last_inodes)
+    return 0;
+  for (i = 0; i < sockets->len; i++)
+    if (sockets->items[i].inode != tracker->last_inodes[i])
+      return 0;
+  return 1;
+}
+
+static void
+remember_inodes (PsOwnerTracker           *tracker,
+                 const PsProbeSocketArray *sockets)
+{
+  size_t i;
+
+  if (sockets->len > tracker->cap_last_inodes)
+    {
+      uint64_t *inodes = realloc (tracker->last_inodes, sockets->len * sizeof (uint64_t));
+
+      if (inodes == NULL)
+        {
+          tracker->last_inodes_valid = 0;
+          return;
+        }
+      tracker->last_inodes = inodes;
+      tracker->cap_last_inodes = sockets->len;
+    }
+  for (i = 0; i < sockets->len; i++)
+    tracker->last_inodes[i] = sockets->items[i].inode;
+  tracker->n_last_inodes = sockets->len;
+  tracker->last_inodes_valid = 1;
+}
+
 static int
 open_proc (const PsOwnerTracker *tracker)
 {
@@ -961,15 +1009,22 @@ ps_owner_tracker_update (PsOwnerTracker           *tracker,
   time_t now;
   int full;
   int proc_fd = -1;
-  int ret;
+  int ret = 0;
   size_t i;
 
   if (tracker == NULL || sockets == NULL)
     return -EINVAL;
 
-  ret = rebuild_table (tracker, sockets, &vanished_owners);
-  if (ret < 0)
-    goto out;
+  if (!same_inodes_as_last (tracker, sockets))
+    {
+      ret = rebuild_table (tracker, sockets, &vanished_owners);
+      if (ret < 0)
+        {
+          tracker->last_inodes_valid = 0;
+          goto out;
+        }
+      remember_inodes (tracker, sockets);
+    }
 
   now = monotonic_seconds ();
   full = force_full || !tracker->has_full_walk

@@ -342,6 +342,36 @@ test_fake_proc (gconstpointer data)
   /* The fake 102 still holds 1000 beside 600: a full walk sees both. */
   g_assert_cmpuint (ps_owner_tracker_lookup (tracker, 1000, &pids), ==, 2);
 
+  /* The same dump again, then the same inodes in another order: no walk,
+   * the same owners. */
+  g_assert_cmpint (ps_owner_tracker_update (tracker, &sockets, 0, &stats), ==, 0);
+  g_assert_cmpuint (stats.partial_walks + stats.full_walks, ==, 0);
+  g_assert_cmpuint (sockets.len, ==, 4);
+  {
+    PsProbeSocket tmp = sockets.items[0];
+
+    sockets.items[0] = sockets.items[3];
+    sockets.items[3] = tmp;
+  }
+  g_assert_cmpint (ps_owner_tracker_update (tracker, &sockets, 0, &stats), ==, 0);
+  g_assert_cmpuint (stats.partial_walks + stats.full_walks, ==, 0);
+  g_assert_cmpuint (ps_owner_tracker_lookup (tracker, 3000, &pids), ==, 1);
+  g_assert_cmpuint (ps_owner_tracker_lookup (tracker, 1000, &pids), ==, 2);
+
+  /* Same length, one inode replaced by a new PID's: it is looked for and
+   * found, and the one that went is forgotten. */
+  fake_fd (root, 700, 3, "socket:[5000]");
+  for (size_t i = 0; i < sockets.len; i++)
+    if (sockets.items[i].inode == 2000)
+      sockets.items[i].inode = 5000;
+  g_assert_cmpint (ps_owner_tracker_update (tracker, &sockets, 0, &stats), ==, 0);
+  g_assert_cmpuint (stats.partial_walks, ==, 1);
+  n = ps_owner_tracker_lookup (tracker, 5000, &pids);
+  g_assert_cmpuint (n, ==, 1);
+  g_assert_cmpint (pids[0], ==, 700);
+  g_assert_cmpuint (ps_owner_tracker_lookup (tracker, 2000, &pids), ==, 0);
+  g_assert_cmpuint (ps_owner_tracker_lookup (tracker, 3000, &pids), ==, 1);
+
   g_unsetenv ("PORTSCOPE_WALK_THREADS");
   ps_probe_socket_array_clear (&sockets);
   ps_owner_tracker_free (tracker);
