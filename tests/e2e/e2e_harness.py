@@ -50,8 +50,28 @@ def _skip_without_display():
         sys.exit(SKIP)
 
 
+PRIVATE_BUS_MARK = "PORTSCOPE_E2E_PRIVATE_BUS"
+
+
+def _on_private_bus():
+    """Runs this test again on a private session bus with its own
+    accessibility bus (tests/soak/soak.py, run_on_private_bus) and exits with
+    its status.  The shared bus at ~/.cache/at-spi/bus, advertised on the
+    display's root window, is replaced by any other session that starts one
+    (another test, another xvfb-run): the app then registers on one bus while
+    this driver reads another, and the window "never appears"."""
+    if os.environ.get(PRIVATE_BUS_MARK) == "1":
+        return
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "soak"))
+    from soak import run_on_private_bus
+
+    script = os.path.abspath(sys.argv[0])
+    sys.exit(run_on_private_bus([script, *sys.argv[1:]], PRIVATE_BUS_MARK, keep_display=True))
+
+
 if __name__ != "__main__":
     _skip_without_display()
+    _on_private_bus()
 
 try:
     import gi

@@ -68,7 +68,19 @@ def outside():
 def run_in_netns(script, mark):
     """Runs SCRIPT (with MARK=1 in its environment) in a fresh network
     namespace, on a private session bus with its own accessibility bus;
-    returns its exit status.
+    returns its exit status (see run_on_private_bus)."""
+    return run_on_private_bus([script], mark, netns=True)
+
+
+def run_on_private_bus(argv, mark, netns=False, keep_display=False):
+    """Runs PYTHON ARGV (with MARK=1 in its environment) on a private
+    session bus with its own accessibility bus, in a fresh network namespace
+    when NETNS; returns its exit status.  KEEP_DISPLAY: the bus launcher keeps
+    DISPLAY, because the registry it starts synthesizes key presses through
+    XTest on it (the e2e keyboard test); it then also advertises the bus on
+    that display's root window, which is harmless on a display of our own
+    where nothing else reads it at the same time (suite e2e runs one test at
+    a time).
 
     Why private: without XDG_RUNTIME_DIR, at-spi-bus-launcher puts the
     accessibility bus at ~/.cache/at-spi/bus, one path for every session on
@@ -82,9 +94,10 @@ def run_in_netns(script, mark):
     (AT_SPI_BUS_ADDRESS, which GTK and libatspi read first)."""
     run_dir = tempfile.mkdtemp(prefix="portscope-bus-")
     os.chmod(run_dir, 0o700)
-    bus_env = {k: v for k, v in os.environ.items()
-               if k not in ("DISPLAY", "WAYLAND_DISPLAY", "AT_SPI_BUS_ADDRESS",
-                            "DBUS_SESSION_BUS_ADDRESS", "G_DEBUG")}
+    dropped = ("AT_SPI_BUS_ADDRESS", "DBUS_SESSION_BUS_ADDRESS", "G_DEBUG")
+    if not keep_display:
+        dropped += ("DISPLAY", "WAYLAND_DISPLAY")
+    bus_env = {k: v for k, v in os.environ.items() if k not in dropped}
     bus_env["XDG_RUNTIME_DIR"] = run_dir
     bus = subprocess.Popen(["dbus-daemon", "--session", "--nofork", "--print-address=1",
                             "--address=unix:path=" + os.path.join(run_dir, "bus")],
@@ -105,7 +118,8 @@ def run_in_netns(script, mark):
         env.update({"DBUS_SESSION_BUS_ADDRESS": address, "AT_SPI_BUS_ADDRESS": m.group(1),
                     "XDG_RUNTIME_DIR": run_dir})
         log(f"private session bus {address}, accessibility bus {m.group(1)}")
-        return subprocess.run(["unshare", "-n", PYTHON, script], env=env).returncode
+        return subprocess.run((["unshare", "-n"] if netns else []) + [PYTHON, *argv],
+                              env=env).returncode
     finally:
         # The launcher leaves when its session bus does, and ends its own bus.
         bus.terminate()
