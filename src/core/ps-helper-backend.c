@@ -50,9 +50,10 @@ struct _PsHelperBackend
   char *last_error;
   PsScanner *fallback;      /* host mode before the helper ever ran */
 
-  GMutex state_mutex;       /* guards fd and stopped */
+  GMutex state_mutex;       /* guards fd, stopped and unavailable_reason */
   int fd;                   /* our end of the socketpair, -1 when not running */
   gboolean stopped;
+  char *unavailable_reason; /* why the fallback lists sockets without owners */
 
   gint helper_pid;          /* atomic */
   guint helper_uid;         /* atomic */
@@ -69,6 +70,33 @@ static gboolean
 in_flatpak (void)
 {
   return g_file_test ("/.flatpak-info", G_FILE_TEST_EXISTS);
+}
+
+gboolean
+ps_helper_backend_check_host_permission (const char  *flatpak_info,
+                                         GError     **error)
+{
+  g_autoptr(GKeyFile) info = g_key_file_new ();
+  g_autofree char *policy = NULL;
+  g_auto(GStrv) sockets = NULL;
+
+  g_return_val_if_fail (flatpak_info != NULL, FALSE);
+
+  /* Unreadable or malformed: nothing to say in advance; starting it tells. */
+  if (!g_key_file_load_from_file (info, flatpak_info, G_KEY_FILE_NONE, NULL))
+    return TRUE;
+
+  policy = g_key_file_get_string (info, "Session Bus Policy", "org.freedesktop.Flatpak", NULL);
+  if (policy != NULL && (g_str_equal (policy, "talk") || g_str_equal (policy, "own")))
+    return TRUE;
+  sockets = g_key_file_get_string_list (info, "Context", "sockets", NULL, NULL);
+  if (sockets != NULL && g_strv_contains ((const char * const *) sockets, "session-bus"))
+    return TRUE;
+
+  g_set_error_literal (error, PS_HELPER_BACKEND_ERROR, PS_HELPER_BACKEND_ERROR_FAILED,
+                       _("The sandbox does not let Portscope run its helper on this computer "
+                         "(permission to talk to org.freedesktop.Flatpak is missing)"));
+  return FALSE;
 }
 
 static const char *
@@ -293,6 +321,11 @@ build_argv (PsHelperBackend  *self,
 
   if (self->mode == PS_HELPER_MODE_HOST || in_flatpak ())
     {
+      /* Said before anything is copied or spawned: flatpak-spawn would only
+       * fail with a D-Bus error.  (Tests that fake flatpak-spawn skip it.) */
+      if (in_flatpak () && g_getenv ("PORTSCOPE_FLATPAK_SPAWN") == NULL &&
+          !ps_helper_backend_check_host_permission ("/.flatpak-info", error))
+        return NULL;
       copy = ps_helper_backend_install_host_copy (helper, g_get_user_data_dir (), error);
       if (copy == NULL)
         return NULL;
@@ -509,6 +542,9 @@ start_locked (PsHelperBackend  *self,
   g_atomic_int_set (&self->helper_pid, hello.pid);
   g_atomic_int_set ((gint *) &self->helper_uid, (gint) hello.uid);
   self->ever_started = TRUE;
+  g_mutex_lock (&self->state_mutex);
+  g_clear_pointer (&self->unavailable_reason, g_free);
+  g_mutex_unlock (&self->state_mutex);
   ps_wire_message_clear (&hello);
   return TRUE;
 }
@@ -725,6 +761,10 @@ ps_helper_backend_scan (PsBackend     *backend,
           && !g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
           g_debug ("Host helper unavailable, listing sockets only: %s", local_error->message);
+          g_mutex_lock (&self->state_mutex);
+          g_free (self->unavailable_reason);
+          self->unavailable_reason = g_strdup (local_error->message);
+          g_mutex_unlock (&self->state_mutex);
           if (self->fallback == NULL)
             self->fallback = ps_scanner_new ();
           return ps_scanner_scan (self->fallback, flags, stats, error);
@@ -780,6 +820,7 @@ ps_helper_backend_finalize (GObject *object)
   g_clear_pointer (&self->argv, g_strfreev);
   g_clear_pointer (&self->last_error, g_free);
   g_clear_pointer (&self->fallback, ps_scanner_free);
+  g_clear_pointer (&self->unavailable_reason, g_free);
   g_mutex_clear (&self->io_mutex);
   g_mutex_clear (&self->state_mutex);
 
@@ -958,6 +999,19 @@ ps_helper_backend_is_running (PsHelperBackend *self)
   running = self->fd >= 0 && !self->stopped;
   g_mutex_unlock (&self->state_mutex);
   return running;
+}
+
+char *
+ps_helper_backend_dup_unavailable_reason (PsHelperBackend *self)
+{
+  char *reason;
+
+  g_return_val_if_fail (PS_IS_HELPER_BACKEND (self), NULL);
+
+  g_mutex_lock (&self->state_mutex);
+  reason = g_strdup (self->unavailable_reason);
+  g_mutex_unlock (&self->state_mutex);
+  return reason;
 }
 
 gint32

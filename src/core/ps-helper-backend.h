@@ -80,6 +80,18 @@ void ps_helper_backend_stop (PsHelperBackend *self);
  * namespace: on the host for the Flatpak modes) and effective uid. */
 gboolean ps_helper_backend_is_running (PsHelperBackend *self);
 gint32 ps_helper_backend_get_helper_pid (PsHelperBackend *self);
+
+/* Host mode: why the last scans listed sockets without owners (the helper
+ * could not be started: no permission, no flatpak-spawn...), a translated
+ * sentence; NULL once the helper runs or before it was tried.  Never blocks
+ * (callable from the main thread while a scan runs).  Caller frees. */
+char *ps_helper_backend_dup_unavailable_reason (PsHelperBackend *self);
+
+/* Whether the Flatpak sandbox described by FLATPAK_INFO (a /.flatpak-info
+ * key file) may talk to org.freedesktop.Flatpak, which flatpak-spawn --host
+ * needs.  TRUE when it may, or when the file cannot be read (unknown). */
+gboolean ps_helper_backend_check_host_permission (const char  *flatpak_info,
+                                                  GError     **error);
 guint32 ps_helper_backend_get_helper_uid (PsHelperBackend *self);
 
 /* Terminate through the helper: it re-verifies (PID, START_TIME, INODE) and

@@ -581,6 +581,7 @@ test_host_unreachable (void)
   g_autoptr(PsBackend) backend = NULL;
   g_autoptr(PsSnapshot) snapshot = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *reason = NULL;
   const PsSocket *s;
   guint64 inode;
   int fd = listen_loopback (&inode);
@@ -592,8 +593,58 @@ test_host_unreachable (void)
   s = find_inode (snapshot, inode);
   g_assert_nonnull (s);
   g_assert_false (ps_helper_backend_is_running (PS_HELPER_BACKEND (backend)));
+  /* ...and says why, for the banner. */
+  reason = ps_helper_backend_dup_unavailable_reason (PS_HELPER_BACKEND (backend));
+  g_assert_nonnull (reason);
+  g_assert_cmpstr (reason, !=, "");
   close (fd);
   g_unlink (refuse);
+
+  /* Once the helper runs, the reason is gone. */
+  g_clear_pointer (&snapshot, ps_snapshot_unref);
+  snapshot = ps_backend_scan (backend, PS_SCAN_DEFAULT, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (ps_helper_backend_is_running (PS_HELPER_BACKEND (backend)));
+  g_clear_pointer (&reason, g_free);
+  reason = ps_helper_backend_dup_unavailable_reason (PS_HELPER_BACKEND (backend));
+  g_assert_null (reason);
+}
+
+static void
+check_permission (const char *contents,
+                  gboolean    expected)
+{
+  g_autofree char *path = g_build_filename (tmpdir, "flatpak-info", NULL);
+  g_autoptr(GError) error = NULL;
+  gboolean allowed;
+
+  g_assert_true (g_file_set_contents (path, contents, -1, NULL));
+  allowed = ps_helper_backend_check_host_permission (path, &error);
+  g_assert_cmpint (allowed, ==, expected);
+  if (expected)
+    g_assert_no_error (error);
+  else
+    g_assert_error (error, PS_HELPER_BACKEND_ERROR, PS_HELPER_BACKEND_ERROR_FAILED);
+  g_unlink (path);
+}
+
+static void
+test_host_permission (void)
+{
+  g_autofree char *missing = g_build_filename (tmpdir, "no-such-flatpak-info", NULL);
+
+  check_permission ("[Application]\nname=io.github.portscope.Portscope\n\n"
+                    "[Session Bus Policy]\norg.freedesktop.Flatpak=talk\n", TRUE);
+  check_permission ("[Application]\nname=io.github.portscope.Portscope\n\n"
+                    "[Context]\nshared=network;ipc;\nsockets=x11;wayland;session-bus;\n", TRUE);
+  /* The permission removed with `flatpak override --no-talk-name`. */
+  check_permission ("[Application]\nname=io.github.portscope.Portscope\n\n"
+                    "[Context]\nshared=network;ipc;\nsockets=x11;wayland;\n\n"
+                    "[Session Bus Policy]\norg.freedesktop.Notifications=talk\n", FALSE);
+  check_permission ("[Session Bus Policy]\norg.freedesktop.Flatpak=see\n", FALSE);
+  /* Unreadable or not a key file: unknown, so the start is tried. */
+  check_permission ("\x01 not a key file [", TRUE);
+  g_assert_true (ps_helper_backend_check_host_permission (missing, NULL));
 }
 
 int
@@ -662,6 +713,7 @@ main (int   argc,
   g_test_add_func ("/helper-backend/host-mode", test_host_mode);
   g_test_add_func ("/helper-backend/host-version-mismatch", test_host_version_mismatch);
   g_test_add_func ("/helper-backend/host-unreachable", test_host_unreachable);
+  g_test_add_func ("/helper-backend/host-permission", test_host_permission);
 
   status = g_test_run ();
 
