@@ -9,6 +9,8 @@
 #include <linux/sock_diag.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -17,8 +19,11 @@
 
 #include "ps-sockets.h"
 
-/* The kernel sends dump batches of at most ~32 KiB; start there and grow. */
-#define PS_NETLINK_BUF_INITIAL (32 * 1024)
+/* The kernel fills dump datagrams of at most 32 KiB (netlink_recvmsg caps
+ * what it learns from our buffer size there): one recvmsg per datagram with
+ * room to spare, no MSG_PEEK to size it first.  A datagram that did not fit
+ * (MSG_TRUNC tells its size) restarts the dump with a buffer that fits. */
+#define PS_NETLINK_BUF_INITIAL (64 * 1024)
 #define PS_NETLINK_BUF_MAX (16 * 1024 * 1024)
 #define PS_NETLINK_TIMEOUT_SEC 5
 
@@ -32,6 +37,7 @@ typedef struct
   uint32_t seq;
   uint8_t *buf;
   size_t size;
+  size_t need;              /* size of a datagram that did not fit, or 0 */
 } NetlinkConn;
 
 int
@@ -104,31 +110,40 @@ ps_netlink_parse_diag_msg (const void    *payload,
   return 0;
 }
 
+/* A positive integer from the environment (test hooks), or 0. */
+static long
+env_positive (const char *name)
+{
+  const char *text = getenv (name);
+  char *end = NULL;
+  long val;
+
+  if (text == NULL || *text == '\0')
+    return 0;
+  val = strtol (text, &end, 10);
+  if (end == NULL || *end != '\0' || val <= 0 || val > (1 << 30))
+    return 0;
+  return val;
+}
+
 static int
-conn_open (NetlinkConn *conn)
+conn_open_socket (NetlinkConn *conn)
 {
   struct sockaddr_nl addr = { .nl_family = AF_NETLINK };
   socklen_t addr_len = sizeof addr;
   struct timeval tv = { .tv_sec = PS_NETLINK_TIMEOUT_SEC };
-  const char *rcvbuf;
+  long rcvbuf;
 
-  memset (conn, 0, sizeof *conn);
   conn->fd = socket (AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
   if (conn->fd < 0)
     return -errno;
 
   /* Test-only: a small receive buffer makes the kernel pace the dump. */
-  rcvbuf = getenv ("PORTSCOPE_NETLINK_RCVBUF");
-  if (rcvbuf != NULL && *rcvbuf != '\0')
+  rcvbuf = env_positive ("PORTSCOPE_NETLINK_RCVBUF");
+  if (rcvbuf > 0)
     {
-      char *end = NULL;
-      long val = strtol (rcvbuf, &end, 10);
-
-      if (end != NULL && *end == '\0' && val > 0 && val <= (1 << 30))
-        {
-          int ival = (int) val;
-          (void) setsockopt (conn->fd, SOL_SOCKET, SO_RCVBUF, &ival, sizeof ival);
-        }
+      int ival = (int) rcvbuf;
+      (void) setsockopt (conn->fd, SOL_SOCKET, SO_RCVBUF, &ival, sizeof ival);
     }
 
   (void) setsockopt (conn->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
@@ -148,9 +163,24 @@ conn_open (NetlinkConn *conn)
       return -EPROTO;
     }
   conn->portid = addr.nl_pid;
-  conn->seq = 0x50530000u;
+  return 0;
+}
 
-  conn->size = PS_NETLINK_BUF_INITIAL;
+static int
+conn_open (NetlinkConn *conn)
+{
+  long size;
+  int ret;
+
+  memset (conn, 0, sizeof *conn);
+  conn->seq = 0x50530000u;
+  ret = conn_open_socket (conn);
+  if (ret < 0)
+    return ret;
+
+  /* Test-only: a receive buffer too small for the kernel's datagrams. */
+  size = env_positive ("PORTSCOPE_NETLINK_BUFSIZE");
+  conn->size = size >= 256 ? (size_t) size : PS_NETLINK_BUF_INITIAL;
   conn->buf = malloc (conn->size);
   if (conn->buf == NULL)
     {
@@ -159,6 +189,29 @@ conn_open (NetlinkConn *conn)
       return -ENOMEM;
     }
   return 0;
+}
+
+/* After a datagram that did not fit: a buffer of its size and a new socket
+ * (the old one is in the middle of a dump).  Returns 0 or -errno. */
+static int
+conn_grow_and_reopen (NetlinkConn *conn)
+{
+  size_t new_size = conn->size;
+  uint8_t *buf;
+
+  while (new_size < conn->need && new_size < PS_NETLINK_BUF_MAX)
+    new_size *= 2;
+  if (new_size < conn->need)
+    return -EMSGSIZE;
+  buf = realloc (conn->buf, new_size);
+  if (buf == NULL)
+    return -ENOMEM;
+  conn->buf = buf;
+  conn->size = new_size;
+  conn->need = 0;
+
+  close (conn->fd);
+  return conn_open_socket (conn);
 }
 
 static void
@@ -208,7 +261,9 @@ conn_send_request (NetlinkConn *conn,
   return 0;
 }
 
-/* Receives one datagram whole into conn->buf.  Returns its length or -errno. */
+/* Receives one datagram into conn->buf.  Returns its length, -EMSGSIZE
+ * when it did not fit (conn->need then holds its size: the rest of it is
+ * lost), or another -errno. */
 static ssize_t
 conn_recv (NetlinkConn *conn)
 {
@@ -216,40 +271,6 @@ conn_recv (NetlinkConn *conn)
   struct iovec iov;
   struct msghdr mh;
   ssize_t n;
-
-  /* Learn the datagram's size first, so nothing is cut off. */
-  for (;;)
-    {
-      memset (&mh, 0, sizeof mh);
-      iov.iov_base = conn->buf;
-      iov.iov_len = 0;
-      mh.msg_iov = &iov;
-      mh.msg_iovlen = 1;
-      n = recvmsg (conn->fd, &mh, MSG_PEEK | MSG_TRUNC);
-      if (n >= 0)
-        break;
-      if (errno == EINTR)
-        continue;
-      if (errno == EAGAIN || errno == EWOULDBLOCK)
-        return -ETIMEDOUT;
-      return -errno;
-    }
-
-  if ((size_t) n > conn->size)
-    {
-      size_t new_size = conn->size;
-      uint8_t *buf;
-
-      while (new_size < (size_t) n && new_size < PS_NETLINK_BUF_MAX)
-        new_size *= 2;
-      if (new_size < (size_t) n)
-        return -EMSGSIZE;
-      buf = realloc (conn->buf, new_size);
-      if (buf == NULL)
-        return -ENOMEM;
-      conn->buf = buf;
-      conn->size = new_size;
-    }
 
   for (;;)
     {
@@ -261,7 +282,8 @@ conn_recv (NetlinkConn *conn)
       mh.msg_namelen = sizeof from;
       mh.msg_iov = &iov;
       mh.msg_iovlen = 1;
-      n = recvmsg (conn->fd, &mh, 0);
+      /* MSG_TRUNC: the datagram's real length, even when it is cut. */
+      n = recvmsg (conn->fd, &mh, MSG_TRUNC);
       if (n >= 0)
         break;
       if (errno == EINTR)
@@ -271,8 +293,11 @@ conn_recv (NetlinkConn *conn)
       return -errno;
     }
 
-  if (mh.msg_flags & MSG_TRUNC)
-    return -EMSGSIZE;
+  if ((size_t) n > conn->size || (mh.msg_flags & MSG_TRUNC))
+    {
+      conn->need = (size_t) n > conn->size ? (size_t) n : conn->size * 2;
+      return -EMSGSIZE;
+    }
   /* Only the kernel (port id 0) may answer. */
   if (mh.msg_namelen < sizeof from || from.nl_family != AF_NETLINK
       || from.nl_pid != 0)
@@ -389,28 +414,109 @@ dump_with_retry (NetlinkConn        *conn,
                  PsProbeSocketArray *out)
 {
   size_t start = out->len;
-  int attempt;
+  int interrupted = 0;
 
-  for (attempt = 0; attempt < 2; attempt++)
+  for (;;)
     {
       int ret = dump_one (conn, family, protocol, states, out);
 
+      if (ret == -EMSGSIZE && conn->need > 0)
+        {
+          /* A datagram did not fit: run the dump again with room for it. */
+          out->len = start;
+          ret = conn_grow_and_reopen (conn);
+          if (ret < 0)
+            return ret;
+          continue;
+        }
       if (ret != -EINTR)
         return ret;
       /* The tables changed during the dump: drop it and run it once more. */
       out->len = start;
+      if (++interrupted == 2)
+        return -EAGAIN;
     }
-  return -EAGAIN;
+}
+
+/* Dumps the TCP and UDP sockets FLAGS asks for of one FAMILY into OUT. */
+static int
+dump_family (NetlinkConn        *conn,
+             int                 family,
+             unsigned            flags,
+             PsProbeSocketArray *out)
+{
+  int ret = 0;
+
+  if (flags & (PS_PROBE_TCP_LISTEN | PS_PROBE_TCP_ALL))
+    {
+      uint32_t states = (flags & PS_PROBE_TCP_ALL)
+                        ? PS_TCP_ALL_STATES : (1u << TCP_LISTEN);
+      ret = dump_with_retry (conn, family, IPPROTO_TCP, states, out);
+      if (ret < 0)
+        return ret;
+    }
+  if (flags & (PS_PROBE_UDP | PS_PROBE_UDP_ALL))
+    {
+      uint32_t states = (flags & PS_PROBE_UDP_ALL)
+                        ? PS_TCP_ALL_STATES : (1u << TCP_CLOSE);
+      ret = dump_with_retry (conn, family, IPPROTO_UDP, states, out);
+    }
+  return ret;
+}
+
+/* The IPv6 half of a parallel dump, on its own socket and array. */
+typedef struct
+{
+  unsigned flags;
+  PsProbeSocketArray sockets;
+  int ret;
+} FamilyJob;
+
+static void *
+family_job_run (void *data)
+{
+  FamilyJob *job = data;
+  NetlinkConn conn;
+
+  job->ret = conn_open (&conn);
+  if (job->ret < 0)
+    return NULL;
+  job->ret = dump_family (&conn, AF_INET6, job->flags, &job->sockets);
+  conn_close (&conn);
+  return NULL;
+}
+
+static int
+append_all (PsProbeSocketArray       *out,
+            const PsProbeSocketArray *more)
+{
+  size_t i;
+
+  for (i = 0; i < more->len; i++)
+    {
+      PsProbeSocket *slot = ps_probe_socket_array_append (out);
+
+      if (slot == NULL)
+        return -ENOMEM;
+      *slot = more->items[i];
+    }
+  return 0;
+}
+
+static int
+have_two_cpus (void)
+{
+  cpu_set_t set;
+
+  return sched_getaffinity (0, sizeof set, &set) == 0 && CPU_COUNT (&set) >= 2;
 }
 
 int
 ps_netlink_dump (unsigned            flags,
                  PsProbeSocketArray *out)
 {
-  static const int families[] = { AF_INET, AF_INET6 };
   NetlinkConn conn;
   unsigned fam_flags;
-  size_t i;
   int ret = 0;
 
   if (out == NULL)
@@ -420,33 +526,40 @@ ps_netlink_dump (unsigned            flags,
   if (fam_flags == 0)
     fam_flags = PS_PROBE_IPV4 | PS_PROBE_IPV6;
 
+  /* Both families on two CPUs: the kernel's work (nearly all of a dump)
+   * runs in each reader's recvmsg, so the IPv6 half goes to a thread. */
+  if ((flags & PS_PROBE_PARALLEL) && fam_flags == (PS_PROBE_IPV4 | PS_PROBE_IPV6)
+      && have_two_cpus ())
+    {
+      FamilyJob job = { .flags = flags };
+      pthread_t thread;
+
+      if (pthread_create (&thread, NULL, family_job_run, &job) == 0)
+        {
+          ret = conn_open (&conn);
+          if (ret == 0)
+            {
+              ret = dump_family (&conn, AF_INET, flags, out);
+              conn_close (&conn);
+            }
+          pthread_join (thread, NULL);
+          if (ret == 0)
+            ret = job.ret;
+          if (ret == 0)
+            ret = append_all (out, &job.sockets);
+          ps_probe_socket_array_clear (&job.sockets);
+          return ret;
+        }
+      /* No thread: one after the other. */
+    }
+
   ret = conn_open (&conn);
   if (ret < 0)
     return ret;
-
-  for (i = 0; i < sizeof families / sizeof families[0] && ret == 0; i++)
-    {
-      int family = families[i];
-
-      if (!(fam_flags & (family == AF_INET ? PS_PROBE_IPV4 : PS_PROBE_IPV6)))
-        continue;
-
-      if (flags & (PS_PROBE_TCP_LISTEN | PS_PROBE_TCP_ALL))
-        {
-          uint32_t states = (flags & PS_PROBE_TCP_ALL)
-                            ? PS_TCP_ALL_STATES : (1u << TCP_LISTEN);
-          ret = dump_with_retry (&conn, family, IPPROTO_TCP, states, out);
-          if (ret < 0)
-            break;
-        }
-      if (flags & (PS_PROBE_UDP | PS_PROBE_UDP_ALL))
-        {
-          uint32_t states = (flags & PS_PROBE_UDP_ALL)
-                            ? PS_TCP_ALL_STATES : (1u << TCP_CLOSE);
-          ret = dump_with_retry (&conn, family, IPPROTO_UDP, states, out);
-        }
-    }
-
+  if (fam_flags & PS_PROBE_IPV4)
+    ret = dump_family (&conn, AF_INET, flags, out);
+  if (ret == 0 && (fam_flags & PS_PROBE_IPV6))
+    ret = dump_family (&conn, AF_INET6, flags, out);
   conn_close (&conn);
   return ret;
 }

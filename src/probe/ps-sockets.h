@@ -28,6 +28,9 @@ enum
   PS_PROBE_UDP_ALL = 1u << 3,     /* every UDP socket, connected ones too */
   PS_PROBE_IPV4 = 1u << 4,
   PS_PROBE_IPV6 = 1u << 5,
+  /* A hint, for callers that expect many sockets: with both families and
+   * two CPUs, dump IPv6 on a second thread (same result, same order). */
+  PS_PROBE_PARALLEL = 1u << 6,
   PS_PROBE_DEFAULT = PS_PROBE_TCP_LISTEN | PS_PROBE_UDP | PS_PROBE_IPV4 | PS_PROBE_IPV6,
 };
 
@@ -82,8 +85,11 @@ int ps_probe_dump_sockets (unsigned           flags,
 
 /* Netlink only.  Every message is checked (length, sequence, port id); a dump
  * the kernel marks interrupted (NLM_F_DUMP_INTR) is run once more, then fails
- * with -EAGAIN; a datagram that cannot be read whole gives -EMSGSIZE, never a
- * short list.  PORTSCOPE_NETLINK_RCVBUF=BYTES (tests) sets SO_RCVBUF.
+ * with -EAGAIN; a datagram larger than the receive buffer restarts the dump
+ * with a buffer that fits (up to 16 MiB, then -EMSGSIZE), never a short list.
+ * Order: IPv4 TCP, IPv4 UDP, IPv6 TCP, IPv6 UDP, whether PS_PROBE_PARALLEL
+ * is set or not.  Tests: PORTSCOPE_NETLINK_RCVBUF=BYTES sets SO_RCVBUF,
+ * PORTSCOPE_NETLINK_BUFSIZE=BYTES the initial receive buffer.
  * Returns 0, or -errno (the array may hold a partial dump on error: callers
  * discard it). */
 int ps_netlink_dump (unsigned            flags,

@@ -240,11 +240,14 @@ test_real_sockets (void)
   close (connected.fd);
 }
 
-/* With a tiny receive buffer the kernel paces the dump over many datagrams;
- * every socket must still arrive. */
+/* With a tiny receive buffer the kernel paces the dump over many datagrams
+ * (PORTSCOPE_NETLINK_RCVBUF); with a tiny read buffer its datagrams do not
+ * fit and the dump restarts with a larger one (PORTSCOPE_NETLINK_BUFSIZE).
+ * Either way every socket must arrive, once. */
 static void
-test_small_rcvbuf (void)
+test_small_buffer (gconstpointer data)
 {
+  const char *env = data;
   const size_t n = 3000;
   struct rlimit rl;
   TestSocket *socks;
@@ -271,9 +274,9 @@ test_small_rcvbuf (void)
       max_inode = MAX (max_inode, socks[i].inode);
     }
 
-  g_setenv ("PORTSCOPE_NETLINK_RCVBUF", "4096", TRUE);
+  g_setenv (env, "4096", TRUE);
   g_assert_cmpint (ps_netlink_dump (PS_PROBE_DEFAULT, &nl), ==, 0);
-  g_unsetenv ("PORTSCOPE_NETLINK_RCVBUF");
+  g_unsetenv (env);
 
   for (size_t i = 0; i < n; i++)
     {
@@ -290,6 +293,141 @@ test_small_rcvbuf (void)
   for (size_t i = 0; i < n; i++)
     close (socks[i].fd);
   g_free (socks);
+}
+
+/* A connected TCP pair on ADDR: *CLIENT and *SERVER are the two ends,
+ * *LISTENER the listening socket (left open). */
+static void
+open_connection (int         family,
+                 const char *addr,
+                 TestSocket *listener,
+                 TestSocket *client,
+                 TestSocket *server)
+{
+  struct sockaddr_storage ss = { 0 };
+  socklen_t len;
+  struct stat st;
+
+  open_socket (listener, IPPROTO_TCP, family, addr, family == AF_INET6);
+  len = sizeof ss;
+  g_assert_cmpint (getsockname (listener->fd, (struct sockaddr *) &ss, &len), ==, 0);
+
+  memset (client, 0, sizeof *client);
+  client->fd = socket (family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  g_assert_cmpint (client->fd, >=, 0);
+  g_assert_cmpint (connect (client->fd, (struct sockaddr *) &ss, len), ==, 0);
+  g_assert_cmpint (fstat (client->fd, &st), ==, 0);
+  client->inode = st.st_ino;
+
+  memset (server, 0, sizeof *server);
+  server->fd = accept4 (listener->fd, NULL, NULL, SOCK_CLOEXEC);
+  g_assert_cmpint (server->fd, >=, 0);
+  g_assert_cmpint (fstat (server->fd, &st), ==, 0);
+  server->inode = st.st_ino;
+}
+
+/* IPv4 TCP, IPv4 UDP, IPv6 TCP, IPv6 UDP: the rank of a record's group. */
+static int
+group_rank (const PsProbeSocket *s)
+{
+  return (s->family == AF_INET6 ? 2 : 0) + (s->protocol == IPPROTO_UDP ? 1 : 0);
+}
+
+static void
+assert_grouped (const PsProbeSocketArray *array)
+{
+  for (size_t i = 1; i < array->len; i++)
+    g_assert_cmpint (group_rank (&array->items[i - 1]), <=, group_rank (&array->items[i]));
+}
+
+/* The kernel-side state filter, one family after the other or both at once
+ * (PS_PROBE_PARALLEL): listeners and bound UDP sockets by default, TCP
+ * connections only when asked for, and the same groups in the same order. */
+static void
+test_state_filter_and_parallel (void)
+{
+  const unsigned variants[] = { 0, PS_PROBE_PARALLEL };
+  gboolean ipv6 = have_ipv6 ();
+  TestSocket udp4, udp6, lis4, cli4, srv4, lis6, cli6, srv6;
+
+  open_socket (&udp4, IPPROTO_UDP, AF_INET, "127.0.0.1", 0);
+  open_connection (AF_INET, "127.0.0.1", &lis4, &cli4, &srv4);
+  if (ipv6)
+    {
+      open_socket (&udp6, IPPROTO_UDP, AF_INET6, "::1", 1);
+      open_connection (AF_INET6, "::1", &lis6, &cli6, &srv6);
+    }
+  else
+    g_test_message ("no IPv6 here: IPv4 only");
+
+  for (guint v = 0; v < G_N_ELEMENTS (variants); v++)
+    {
+      PsProbeSocketArray nl = { 0 };
+      const PsProbeSocket *s;
+
+      /* Default: listeners and UDP; no connection. */
+      g_assert_cmpint (ps_netlink_dump (PS_PROBE_DEFAULT | variants[v], &nl), ==, 0);
+      assert_grouped (&nl);
+      assert_socket (&nl, &udp4, TRUE);
+      assert_socket (&nl, &lis4, TRUE);
+      g_assert_null (find_inode (&nl, cli4.inode));
+      g_assert_null (find_inode (&nl, srv4.inode));
+      if (ipv6)
+        {
+          assert_socket (&nl, &udp6, TRUE);
+          assert_socket (&nl, &lis6, TRUE);
+          g_assert_null (find_inode (&nl, cli6.inode));
+          g_assert_null (find_inode (&nl, srv6.inode));
+        }
+      for (size_t i = 0; i < nl.len; i++)
+        g_assert_cmpuint (nl.items[i].state, ==,
+                          nl.items[i].protocol == IPPROTO_TCP ? TCP_LISTEN : TCP_CLOSE);
+      ps_probe_socket_array_clear (&nl);
+
+      /* Connections (--all): both ends, the listeners, and UDP still. */
+      g_assert_cmpint (ps_netlink_dump (PS_PROBE_TCP_ALL | PS_PROBE_UDP | variants[v], &nl), ==, 0);
+      assert_grouped (&nl);
+      assert_socket (&nl, &udp4, TRUE);
+      assert_socket (&nl, &lis4, TRUE);
+      s = find_inode (&nl, cli4.inode);
+      g_assert_nonnull (s);
+      g_assert_cmpuint (s->state, ==, TCP_ESTABLISHED);
+      g_assert_cmpuint (s->remote_port, ==, lis4.port);
+      s = find_inode (&nl, srv4.inode);
+      g_assert_nonnull (s);
+      g_assert_cmpuint (s->state, ==, TCP_ESTABLISHED);
+      g_assert_cmpuint (s->local_port, ==, lis4.port);
+      if (ipv6)
+        {
+          assert_socket (&nl, &udp6, TRUE);
+          assert_socket (&nl, &lis6, TRUE);
+          s = find_inode (&nl, cli6.inode);
+          g_assert_nonnull (s);
+          g_assert_cmpuint (s->family, ==, AF_INET6);
+          g_assert_cmpuint (s->state, ==, TCP_ESTABLISHED);
+          g_assert_nonnull (find_inode (&nl, srv6.inode));
+        }
+      ps_probe_socket_array_clear (&nl);
+
+      /* One family only. */
+      g_assert_cmpint (ps_netlink_dump (PS_PROBE_TCP_LISTEN | PS_PROBE_UDP | PS_PROBE_IPV4 | variants[v], &nl), ==, 0);
+      assert_socket (&nl, &udp4, TRUE);
+      for (size_t i = 0; i < nl.len; i++)
+        g_assert_cmpuint (nl.items[i].family, ==, AF_INET);
+      ps_probe_socket_array_clear (&nl);
+    }
+
+  close (udp4.fd);
+  close (lis4.fd);
+  close (cli4.fd);
+  close (srv4.fd);
+  if (ipv6)
+    {
+      close (udp6.fd);
+      close (lis6.fd);
+      close (cli6.fd);
+      close (srv6.fd);
+    }
 }
 
 /* Refuses socket(AF_NETLINK, ...) with EPERM, as a sandbox might. */
@@ -483,7 +621,9 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/probe/netlink/real-sockets", test_real_sockets);
-  g_test_add_func ("/probe/netlink/small-rcvbuf", test_small_rcvbuf);
+  g_test_add_data_func ("/probe/netlink/small-rcvbuf", "PORTSCOPE_NETLINK_RCVBUF", test_small_buffer);
+  g_test_add_data_func ("/probe/netlink/small-read-buffer", "PORTSCOPE_NETLINK_BUFSIZE", test_small_buffer);
+  g_test_add_func ("/probe/netlink/state-filter-and-parallel", test_state_filter_and_parallel);
   g_test_add_func ("/probe/netlink/refused-falls-back", test_refused_falls_back);
   g_test_add_func ("/probe/netlink/parse-diag-msg", test_parse_diag_msg);
 
