@@ -29,6 +29,11 @@
 #define VALIDATE_MIN_BUDGET 16
 #define REREAD_MIN_BUDGET 4
 
+/* From this many sockets in the last dump, dump the two families on two
+ * threads (ps_netlink_dump's PS_PROBE_PARALLEL): below, a thread costs more
+ * than it saves. */
+#define PARALLEL_DUMP_MIN_SOCKETS 2000
+
 typedef struct
 {
   PsOwner *owner;           /* immutable, shared with snapshots */
@@ -56,6 +61,7 @@ struct _PsScanner
    * dump is the same, with no walk and no owner change, returns it again. */
   PsSnapshot *previous;
   PsProbeSocketArray previous_dump;
+  PsProbeSocketArray spare_dump;  /* empty, its memory kept for the next dump */
   PsScanFlags previous_flags;
   PsProbeSource previous_source;
   GArray *previous_inodes;  /* sorted guint64: to tell new sockets */
@@ -95,6 +101,7 @@ ps_scanner_free (PsScanner *self)
   g_clear_pointer (&self->previous, ps_snapshot_unref);
   g_clear_pointer (&self->previous_inodes, g_array_unref);
   ps_probe_socket_array_clear (&self->previous_dump);
+  ps_probe_socket_array_clear (&self->spare_dump);
   g_free (self->passwd_path);
   g_free (self->proc_root);
   g_free (self);
@@ -425,6 +432,23 @@ dumps_equal (const PsProbeSocketArray *a,
          (a->len == 0 || memcmp (a->items, b->items, a->len * sizeof a->items[0]) == 0);
 }
 
+/* Keeps the memory of ARRAY (taken: ARRAY is left empty) for the next dump:
+ * no allocation and page faults of a megabyte-sized array per refresh. */
+static void
+ps_scanner_keep_spare (PsScanner          *self,
+                       PsProbeSocketArray *array)
+{
+  if (array->cap > self->spare_dump.cap)
+    {
+      ps_probe_socket_array_clear (&self->spare_dump);
+      self->spare_dump = *array;
+      self->spare_dump.len = 0;
+    }
+  else
+    ps_probe_socket_array_clear (array);
+  memset (array, 0, sizeof *array);
+}
+
 /* Keeps SOCKETS (taken: SOCKETS is left empty) and SNAPSHOT for the next scan. */
 static void
 ps_scanner_remember (PsScanner          *self,
@@ -441,7 +465,7 @@ ps_scanner_remember (PsScanner          *self,
         g_array_append_val (self->previous_inodes, sockets->items[i].inode);
       g_array_sort (self->previous_inodes, compare_inodes);
     }
-  ps_probe_socket_array_clear (&self->previous_dump);
+  ps_scanner_keep_spare (self, &self->previous_dump);
   self->previous_dump = *sockets;
   memset (sockets, 0, sizeof *sockets);
   self->previous_flags = flags;
@@ -470,8 +494,11 @@ compare_owner_pids (gconstpointer a,
   return (oa->pid > ob->pid) - (oa->pid < ob->pid);
 }
 
+/* What the kernel is asked for: listening TCP sockets (every TCP state only
+ * for connections), bound UDP sockets, both families. */
 static unsigned
-probe_flags_for (PsScanFlags flags)
+probe_flags_for (PsScanner   *self,
+                 PsScanFlags  flags)
 {
   unsigned probe_flags = PS_PROBE_UDP | PS_PROBE_IPV4 | PS_PROBE_IPV6;
 
@@ -479,6 +506,8 @@ probe_flags_for (PsScanFlags flags)
     probe_flags |= PS_PROBE_TCP_ALL;
   else
     probe_flags |= PS_PROBE_TCP_LISTEN;
+  if (self->previous_dump.len >= PARALLEL_DUMP_MIN_SOCKETS)
+    probe_flags |= PS_PROBE_PARALLEL;
   return probe_flags;
 }
 
@@ -501,7 +530,9 @@ ps_scanner_scan (PsScanner    *self,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   t0 = g_get_monotonic_time ();
-  r = ps_probe_dump_sockets (probe_flags_for (flags), &sockets, &source);
+  sockets = self->spare_dump;
+  memset (&self->spare_dump, 0, sizeof self->spare_dump);
+  r = ps_probe_dump_sockets (probe_flags_for (self, flags), &sockets, &source);
   if (r < 0)
     {
       ps_probe_socket_array_clear (&sockets);
@@ -548,7 +579,7 @@ ps_scanner_scan (PsScanner    *self,
       if (same_dump && !self->owners_dirty && !self->users_reloaded &&
           owner_stats.full_walks == 0 && owner_stats.partial_walks == 0)
         {
-          ps_probe_socket_array_clear (&sockets);
+          ps_scanner_keep_spare (self, &sockets);
           t3 = g_get_monotonic_time ();
           if (stats != NULL)
             {
