@@ -27,6 +27,8 @@ struct _PsSocketItem
   char *user;
   char *service;
   char *search_text;
+  char **collate_keys;       /* nullable; per PsColumn, for sorting by text */
+  char port_text[8];         /* "" until first asked */
 };
 
 G_DEFINE_FINAL_TYPE (PsSocketItem, ps_socket_item, G_TYPE_OBJECT)
@@ -307,6 +309,16 @@ socket_address (const PsSocket *socket)
   return socket->address_text != NULL ? socket->address_text : "";
 }
 
+static void
+clear_collate_keys (PsSocketItem *self)
+{
+  if (self->collate_keys == NULL)
+    return;
+  for (guint i = 0; i < PS_N_COLUMNS; i++)
+    g_free (self->collate_keys[i]);
+  g_clear_pointer (&self->collate_keys, g_free);
+}
+
 /* GObject */
 
 static void
@@ -319,6 +331,7 @@ ps_socket_item_finalize (GObject *object)
   g_clear_pointer (&self->user, g_free);
   g_clear_pointer (&self->service, g_free);
   g_clear_pointer (&self->search_text, g_free);
+  clear_collate_keys (self);
   g_clear_pointer (&self->snapshot, ps_snapshot_unref);
 
   G_OBJECT_CLASS (ps_socket_item_parent_class)->finalize (object);
@@ -598,6 +611,9 @@ ps_socket_item_update (PsSocketItem *self,
   if (!any)
     return FALSE;
 
+  clear_collate_keys (self);
+  self->port_text[0] = '\0';
+
   g_object_freeze_notify (G_OBJECT (self));
   for (guint i = PROP_0 + 1; i < N_PROPS; i++)
     if (changed[i])
@@ -773,3 +789,106 @@ ps_socket_item_set_is_closing (PsSocketItem *self,
   self->is_closing = is_closing;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IS_CLOSING]);
 }
+
+const char *
+ps_column_property (PsColumn column)
+{
+  static const char * const names[PS_N_COLUMNS] = {
+    [PS_COLUMN_PORT] = "port",
+    [PS_COLUMN_PROTOCOL] = "protocol",
+    [PS_COLUMN_ADDRESS] = "address",
+    [PS_COLUMN_EXPOSURE] = "exposure-label",
+    [PS_COLUMN_PROCESS] = "process",
+    [PS_COLUMN_PID] = "pid-text",
+    [PS_COLUMN_USER] = "user",
+    [PS_COLUMN_SERVICE] = "service",
+  };
+
+  g_return_val_if_fail (column < PS_N_COLUMNS, NULL);
+
+  return names[column];
+}
+
+const char *
+ps_socket_item_get_column_text (PsSocketItem *self,
+                                PsColumn      column)
+{
+  g_return_val_if_fail (PS_IS_SOCKET_ITEM (self), NULL);
+
+  switch (column)
+    {
+    case PS_COLUMN_PORT:
+      if (self->port_text[0] == '\0')
+        g_snprintf (self->port_text, sizeof self->port_text, "%u", self->socket->port);
+      return self->port_text;
+    case PS_COLUMN_PROTOCOL:
+      return ps_socket_item_get_protocol (self);
+    case PS_COLUMN_ADDRESS:
+      return ps_socket_item_get_address (self);
+    case PS_COLUMN_EXPOSURE:
+      return ps_exposure_label (ps_socket_item_get_exposure (self));
+    case PS_COLUMN_PROCESS:
+      return ps_socket_item_get_process (self);
+    case PS_COLUMN_PID:
+      return ps_socket_item_get_pid_text (self);
+    case PS_COLUMN_USER:
+      return ps_socket_item_get_user (self);
+    case PS_COLUMN_SERVICE:
+      return ps_socket_item_get_service (self);
+    case PS_N_COLUMNS:
+    default:
+      g_return_val_if_reached (NULL);
+    }
+}
+
+/* What GtkStringSorter (ignore-case) compares: the collation key of the
+ * case-folded text. */
+static const char *
+collate_key (PsSocketItem *self,
+             PsColumn      column)
+{
+  if (self->collate_keys == NULL)
+    self->collate_keys = g_new0 (char *, PS_N_COLUMNS);
+  if (self->collate_keys[column] == NULL)
+    {
+      g_autofree char *folded = g_utf8_casefold (ps_socket_item_get_column_text (self, column), -1);
+
+      self->collate_keys[column] = g_utf8_collate_key (folded, -1);
+    }
+  return self->collate_keys[column];
+}
+
+#define CMP(x, y) ((x) < (y) ? -1 : (x) > (y) ? 1 : 0)
+
+int
+ps_socket_item_compare (PsSocketItem *a,
+                        PsSocketItem *b,
+                        PsColumn      column)
+{
+  int r;
+
+  g_return_val_if_fail (PS_IS_SOCKET_ITEM (a), 0);
+  g_return_val_if_fail (PS_IS_SOCKET_ITEM (b), 0);
+
+  switch (column)
+    {
+    case PS_COLUMN_PORT:
+      return CMP (a->socket->port, b->socket->port);
+    case PS_COLUMN_EXPOSURE:
+      return CMP (ps_socket_get_exposure (a->socket), ps_socket_get_exposure (b->socket));
+    case PS_COLUMN_PID:
+      return CMP (compute_pid (a->socket), compute_pid (b->socket));
+    case PS_COLUMN_PROTOCOL:
+    case PS_COLUMN_ADDRESS:
+    case PS_COLUMN_PROCESS:
+    case PS_COLUMN_USER:
+    case PS_COLUMN_SERVICE:
+      r = strcmp (collate_key (a, column), collate_key (b, column));
+      return CMP (r, 0);
+    case PS_N_COLUMNS:
+    default:
+      g_return_val_if_reached (0);
+    }
+}
+
+#undef CMP

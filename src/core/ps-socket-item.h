@@ -9,6 +9,20 @@
 
 G_BEGIN_DECLS
 
+/* The columns of the port list: what a cell shows, what a sorter compares. */
+typedef enum
+{
+  PS_COLUMN_PORT,
+  PS_COLUMN_PROTOCOL,
+  PS_COLUMN_ADDRESS,
+  PS_COLUMN_EXPOSURE,
+  PS_COLUMN_PROCESS,
+  PS_COLUMN_PID,
+  PS_COLUMN_USER,
+  PS_COLUMN_SERVICE,
+  PS_N_COLUMNS
+} PsColumn;
+
 #define PS_TYPE_SOCKET_ITEM (ps_socket_item_get_type ())
 G_DECLARE_FINAL_TYPE (PsSocketItem, ps_socket_item, PS, SOCKET_ITEM, GObject)
 
@@ -64,5 +78,22 @@ guint ps_socket_item_get_uid (PsSocketItem *self);
 const char *ps_socket_item_get_service (PsSocketItem *self);
 const char *ps_socket_item_get_state (PsSocketItem *self);
 int ps_socket_item_get_owner_hidden (PsSocketItem *self);
+
+/* The text COLUMN shows for the item (owned by the item, valid until the
+ * next update): the port and PID in decimal, the exposure's label, the other
+ * columns' string properties.  The name of the property the text follows
+ * ("port", "exposure-label", …) is ps_column_property (COLUMN). */
+const char *ps_socket_item_get_column_text (PsSocketItem *self,
+                                            PsColumn      column);
+const char *ps_column_property (PsColumn column);
+
+/* Orders A and B by COLUMN the way GTK's sorters over the column's property
+ * would: port, exposure and PID as numbers, the other columns' text
+ * case-folded and by collation key (computed once per item, kept until the
+ * item changes).  Returns -1, 0 or 1; 0 for equal values (a stable sort then
+ * keeps the list's order). */
+int ps_socket_item_compare (PsSocketItem *a,
+                            PsSocketItem *b,
+                            PsColumn      column);
 
 G_END_DECLS

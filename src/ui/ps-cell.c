@@ -1,23 +1,25 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <string.h>
+
 #include "ps-cell.h"
 
 struct _PsCell
 {
   GtkWidget parent_instance;
 
-  GtkWidget *image;
+  GtkWidget *image;          /* the exposure column only */
   GtkWidget *label;
 
   PsSocketItem *item;
-  char *field;
-  char *icon_field;
+  PsColumn column;
+  gulong notify_handler;
 
-  GBinding *label_binding;
-  GBinding *icon_binding;
-  gulong new_handler;
-  gulong closing_handler;
+  /* What the column view cell (our parent) carries now. */
+  GtkWidget *marked_parent;  /* not owned */
+  guint marked_new : 1;
+  guint marked_closing : 1;
 };
 
 G_DEFINE_FINAL_TYPE (PsCell, ps_cell, GTK_TYPE_WIDGET)
@@ -25,96 +27,89 @@ G_DEFINE_FINAL_TYPE (PsCell, ps_cell, GTK_TYPE_WIDGET)
 enum {
   PROP_0,
   PROP_ITEM,
-  PROP_FIELD,
-  PROP_ICON_FIELD,
+  PROP_COLUMN,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
 
-static void
-set_class (GtkWidget  *widget,
-           const char *css_class,
-           gboolean    on)
-{
-  if (widget == NULL)
-    return;
-  if (on)
-    gtk_widget_add_css_class (widget, css_class);
-  else
-    gtk_widget_remove_css_class (widget, css_class);
-}
-
 /* The highlight goes on the column view's cell (our parent) so that a row's
- * cells join into one band. */
+ * cells join into one band.  Classes are touched only when they change:
+ * every change restyles the cell. */
 static void
 update_state (PsCell *self)
 {
-  gboolean is_new = FALSE;
-  gboolean is_closing = FALSE;
   GtkWidget *parent = gtk_widget_get_parent (GTK_WIDGET (self));
+  gboolean is_new = self->item != NULL && ps_socket_item_get_is_new (self->item);
+  gboolean is_closing = self->item != NULL && ps_socket_item_get_is_closing (self->item);
 
-  if (self->item != NULL)
+  if (parent != self->marked_parent)
     {
-      is_new = ps_socket_item_get_is_new (self->item);
-      is_closing = ps_socket_item_get_is_closing (self->item);
+      if (self->marked_parent != NULL)
+        {
+          if (self->marked_new)
+            gtk_widget_remove_css_class (self->marked_parent, "ps-new");
+          if (self->marked_closing)
+            gtk_widget_remove_css_class (self->marked_parent, "ps-closing");
+        }
+      self->marked_parent = parent;
+      self->marked_new = FALSE;
+      self->marked_closing = FALSE;
     }
+  if (parent == NULL)
+    return;
 
-  set_class (GTK_WIDGET (self), "ps-new", is_new);
-  set_class (GTK_WIDGET (self), "ps-closing", is_closing);
-  set_class (parent, "ps-new", is_new);
-  set_class (parent, "ps-closing", is_closing);
+  if (self->marked_new != (guint) is_new)
+    {
+      if (is_new)
+        gtk_widget_add_css_class (parent, "ps-new");
+      else
+        gtk_widget_remove_css_class (parent, "ps-new");
+      self->marked_new = is_new;
+    }
+  if (self->marked_closing != (guint) is_closing)
+    {
+      if (is_closing)
+        gtk_widget_add_css_class (parent, "ps-closing");
+      else
+        gtk_widget_remove_css_class (parent, "ps-closing");
+      self->marked_closing = is_closing;
+    }
 }
 
 static void
-disconnect_item (PsCell *self)
+update_text (PsCell *self)
 {
-  GtkWidget *parent = gtk_widget_get_parent (GTK_WIDGET (self));
+  const char *text = "";
 
-  if (self->label_binding != NULL)
-    g_binding_unbind (self->label_binding);
-  self->label_binding = NULL;
-  if (self->icon_binding != NULL)
-    g_binding_unbind (self->icon_binding);
-  self->icon_binding = NULL;
   if (self->item != NULL)
+    text = ps_socket_item_get_column_text (self->item, self->column);
+  /* Process text lands here: plain text, made visible by the item. */
+  if (strcmp (gtk_label_get_label (GTK_LABEL (self->label)), text) != 0)
+    gtk_label_set_text (GTK_LABEL (self->label), text);
+
+  if (self->image != NULL)
     {
-      g_clear_signal_handler (&self->new_handler, self->item);
-      g_clear_signal_handler (&self->closing_handler, self->item);
+      const char *icon = self->item != NULL
+                         ? ps_exposure_icon_name (ps_socket_item_get_exposure (self->item))
+                         : NULL;
+
+      if (g_strcmp0 (gtk_image_get_icon_name (GTK_IMAGE (self->image)), icon) != 0)
+        gtk_image_set_from_icon_name (GTK_IMAGE (self->image), icon);
     }
-  g_clear_object (&self->item);
-  set_class (parent, "ps-new", FALSE);
-  set_class (parent, "ps-closing", FALSE);
 }
 
 static void
-connect_item (PsCell *self)
+on_item_notify (PsSocketItem *item,
+                GParamSpec   *pspec,
+                PsCell       *self)
 {
-  if (self->item == NULL)
-    {
-      gtk_label_set_label (GTK_LABEL (self->label), "");
-      gtk_widget_set_visible (self->image, FALSE);
-      update_state (self);
-      return;
-    }
+  const char *name = g_param_spec_get_name (pspec);
 
-  if (self->field != NULL)
-    self->label_binding = g_object_bind_property (self->item, self->field,
-                                                  self->label, "label",
-                                                  G_BINDING_SYNC_CREATE);
-  if (self->icon_field != NULL)
-    self->icon_binding = g_object_bind_property (self->item, self->icon_field,
-                                                 self->image, "icon-name",
-                                                 G_BINDING_SYNC_CREATE);
-  gtk_widget_set_visible (self->image, self->icon_field != NULL);
-
-  self->new_handler = g_signal_connect_object (self->item, "notify::is-new",
-                                               G_CALLBACK (update_state), self,
-                                               G_CONNECT_SWAPPED);
-  self->closing_handler = g_signal_connect_object (self->item, "notify::is-closing",
-                                                   G_CALLBACK (update_state), self,
-                                                   G_CONNECT_SWAPPED);
-  update_state (self);
+  if (strcmp (name, "is-new") == 0 || strcmp (name, "is-closing") == 0)
+    update_state (self);
+  else if (strcmp (name, ps_column_property (self->column)) == 0)
+    update_text (self);
 }
 
 PsSocketItem *
@@ -134,11 +129,23 @@ ps_cell_set_item (PsCell       *self,
   if (self->item == item)
     return;
 
-  disconnect_item (self);
+  if (self->item != NULL)
+    g_clear_signal_handler (&self->notify_handler, self->item);
+  g_set_object (&self->item, item);
+  /* The cell holds a reference: the handler goes before the item can. */
   if (item != NULL)
-    self->item = g_object_ref (item);
-  connect_item (self);
+    self->notify_handler = g_signal_connect (item, "notify", G_CALLBACK (on_item_notify), self);
+
+  update_text (self);
+  update_state (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ITEM]);
+}
+
+PsColumn
+ps_cell_get_column (PsCell *self)
+{
+  g_return_val_if_fail (PS_IS_CELL (self), PS_COLUMN_PORT);
+  return self->column;
 }
 
 GtkLabel *
@@ -149,24 +156,17 @@ ps_cell_get_label (PsCell *self)
 }
 
 static void
-set_string (PsCell      *self,
-            char       **field,
-            const char  *value,
-            GParamSpec  *pspec)
+ps_cell_constructed (GObject *object)
 {
-  PsSocketItem *item;
+  PsCell *self = PS_CELL (object);
 
-  if (g_strcmp0 (*field, value) == 0)
-    return;
+  G_OBJECT_CLASS (ps_cell_parent_class)->constructed (object);
 
-  /* Rebind with the new field. */
-  item = self->item != NULL ? g_object_ref (self->item) : NULL;
-  disconnect_item (self);
-  g_free (*field);
-  *field = g_strdup (value);
-  self->item = item;
-  connect_item (self);
-  g_object_notify_by_pspec (G_OBJECT (self), pspec);
+  if (self->column == PS_COLUMN_EXPOSURE)
+    {
+      self->image = gtk_image_new ();
+      gtk_widget_insert_after (self->image, GTK_WIDGET (self), NULL);
+    }
 }
 
 static void
@@ -174,22 +174,13 @@ ps_cell_dispose (GObject *object)
 {
   PsCell *self = PS_CELL (object);
 
-  disconnect_item (self);
+  if (self->item != NULL)
+    g_clear_signal_handler (&self->notify_handler, self->item);
+  g_clear_object (&self->item);
   g_clear_pointer (&self->image, gtk_widget_unparent);
   g_clear_pointer (&self->label, gtk_widget_unparent);
 
   G_OBJECT_CLASS (ps_cell_parent_class)->dispose (object);
-}
-
-static void
-ps_cell_finalize (GObject *object)
-{
-  PsCell *self = PS_CELL (object);
-
-  g_free (self->field);
-  g_free (self->icon_field);
-
-  G_OBJECT_CLASS (ps_cell_parent_class)->finalize (object);
 }
 
 static void
@@ -205,11 +196,8 @@ ps_cell_get_property (GObject    *object,
     case PROP_ITEM:
       g_value_set_object (value, self->item);
       break;
-    case PROP_FIELD:
-      g_value_set_string (value, self->field);
-      break;
-    case PROP_ICON_FIELD:
-      g_value_set_string (value, self->icon_field);
+    case PROP_COLUMN:
+      g_value_set_int (value, self->column);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -229,11 +217,8 @@ ps_cell_set_property (GObject      *object,
     case PROP_ITEM:
       ps_cell_set_item (self, g_value_get_object (value));
       break;
-    case PROP_FIELD:
-      set_string (self, &self->field, g_value_get_string (value), pspec);
-      break;
-    case PROP_ICON_FIELD:
-      set_string (self, &self->icon_field, g_value_get_string (value), pspec);
+    case PROP_COLUMN:
+      self->column = (PsColumn) g_value_get_int (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -246,8 +231,8 @@ ps_cell_class_init (PsCellClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  object_class->constructed = ps_cell_constructed;
   object_class->dispose = ps_cell_dispose;
-  object_class->finalize = ps_cell_finalize;
   object_class->get_property = ps_cell_get_property;
   object_class->set_property = ps_cell_set_property;
 
@@ -255,14 +240,10 @@ ps_cell_class_init (PsCellClass *klass)
     g_param_spec_object ("item", NULL, NULL,
                          PS_TYPE_SOCKET_ITEM,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_FIELD] =
-    g_param_spec_string ("field", NULL, NULL,
-                         NULL,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_ICON_FIELD] =
-    g_param_spec_string ("icon-field", NULL, NULL,
-                         NULL,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_COLUMN] =
+    g_param_spec_int ("column", NULL, NULL,
+                      0, PS_N_COLUMNS - 1, PS_COLUMN_PORT,
+                      G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
@@ -276,10 +257,6 @@ ps_cell_init (PsCell *self)
 
   gtk_box_layout_set_spacing (GTK_BOX_LAYOUT (layout), 6);
 
-  self->image = gtk_image_new ();
-  gtk_widget_set_visible (self->image, FALSE);
-  gtk_widget_set_parent (self->image, GTK_WIDGET (self));
-
   /* Process text lands here: plain text only, never markup. */
   self->label = gtk_label_new (NULL);
   gtk_label_set_use_markup (GTK_LABEL (self->label), FALSE);
@@ -290,4 +267,53 @@ ps_cell_init (PsCell *self)
   gtk_widget_set_parent (self->label, GTK_WIDGET (self));
 
   g_signal_connect (self, "notify::parent", G_CALLBACK (update_state), NULL);
+}
+
+PsCell *
+ps_cell_new (PsColumn column)
+{
+  g_return_val_if_fail (column < PS_N_COLUMNS, NULL);
+
+  return g_object_new (PS_TYPE_CELL, "column", column, NULL);
+}
+
+/* The factory: GtkSignalListItemFactory, the column in the handlers' data. */
+
+static void
+factory_setup (GtkSignalListItemFactory *factory,
+               GtkListItem              *list_item,
+               gpointer                  column)
+{
+  gtk_list_item_set_child (list_item, GTK_WIDGET (ps_cell_new (GPOINTER_TO_INT (column))));
+}
+
+static void
+factory_bind (GtkSignalListItemFactory *factory,
+              GtkListItem              *list_item,
+              gpointer                  column)
+{
+  ps_cell_set_item (PS_CELL (gtk_list_item_get_child (list_item)),
+                    gtk_list_item_get_item (list_item));
+}
+
+static void
+factory_unbind (GtkSignalListItemFactory *factory,
+                GtkListItem              *list_item,
+                gpointer                  column)
+{
+  ps_cell_set_item (PS_CELL (gtk_list_item_get_child (list_item)), NULL);
+}
+
+GtkListItemFactory *
+ps_cell_factory_new (PsColumn column)
+{
+  GtkListItemFactory *factory;
+
+  g_return_val_if_fail (column < PS_N_COLUMNS, NULL);
+
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (factory_setup), GINT_TO_POINTER (column));
+  g_signal_connect (factory, "bind", G_CALLBACK (factory_bind), GINT_TO_POINTER (column));
+  g_signal_connect (factory, "unbind", G_CALLBACK (factory_unbind), GINT_TO_POINTER (column));
+  return factory;
 }

@@ -334,6 +334,72 @@ cell_has_class (gpointer data)
                                wait->port, wait->css_class);
 }
 
+/* The PsCells of our IPv4 TCP row on PORT, by column. */
+typedef struct
+{
+  PsWindow *window;
+  guint port;
+  PsCell *cells[PS_N_COLUMNS];
+} RowCells;
+
+static void
+collect_row_cells (GtkWidget *widget,
+                   RowCells  *row)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (PS_IS_CELL (child))
+        {
+          PsSocketItem *item = ps_cell_get_item (PS_CELL (child));
+          const PsSocket *socket = item != NULL ? ps_socket_item_get_socket (item) : NULL;
+
+          if (socket != NULL && socket->port == row->port && socket->protocol == PS_PROTOCOL_TCP &&
+              socket->family == AF_INET)
+            row->cells[ps_cell_get_column (PS_CELL (child))] = PS_CELL (child);
+        }
+      collect_row_cells (child, row);
+    }
+}
+
+static gboolean
+row_cells_found (gpointer data)
+{
+  RowCells *row = data;
+
+  memset (row->cells, 0, sizeof row->cells);
+  collect_row_cells (template_child (row->window, PS_TYPE_WINDOW, "column_view"), row);
+  for (guint i = 0; i < PS_N_COLUMNS; i++)
+    if (row->cells[i] == NULL)
+      return FALSE;
+  return TRUE;
+}
+
+typedef struct
+{
+  RowCells *row;
+  const char *expected[PS_N_COLUMNS];
+} CellTextWait;
+
+/* TRUE when every cell of the row shows the expected text (NULL: any). */
+static gboolean
+cells_show (gpointer data)
+{
+  CellTextWait *wait = data;
+
+  if (!row_cells_found (wait->row))
+    return FALSE;
+  for (guint i = 0; i < PS_N_COLUMNS; i++)
+    {
+      GtkLabel *label = ps_cell_get_label (wait->row->cells[i]);
+
+      if (wait->expected[i] != NULL && g_strcmp0 (gtk_label_get_text (label), wait->expected[i]) != 0)
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 port_in_list (PsWindow *window,
               guint     port)
@@ -412,6 +478,41 @@ test_listener_row (void)
 
   /* The row's cells show the process name as text. */
   wait_for_cell_labels (window, port, comm, labels);
+
+  /* Every column's cell shows its own field of this row, as plain text. */
+  {
+    g_autofree char *port_text = g_strdup_printf ("%u", port);
+    RowCells row = { window, port, { NULL, } };
+    CellTextWait wait = { &row, { NULL, } };
+
+    wait.expected[PS_COLUMN_PORT] = port_text;
+    wait.expected[PS_COLUMN_PROTOCOL] = "TCP";
+    wait.expected[PS_COLUMN_ADDRESS] = "127.0.0.1";
+    wait.expected[PS_COLUMN_EXPOSURE] = "This computer";
+    wait.expected[PS_COLUMN_PROCESS] = comm;
+    wait.expected[PS_COLUMN_PID] = pid;
+    wait.expected[PS_COLUMN_USER] = g_get_user_name ();
+    g_assert_true (wait_for (cells_show, &wait));
+    for (guint i = 0; i < PS_N_COLUMNS; i++)
+      {
+        PsCell *cell = row.cells[i];
+
+        g_assert_false (gtk_label_get_use_markup (ps_cell_get_label (cell)));
+        g_assert_true (gtk_widget_is_drawable (GTK_WIDGET (ps_cell_get_label (cell))));
+      }
+    /* The service column shows the item's service (empty for a random port, or its name). */
+    g_assert_cmpstr (gtk_label_get_text (ps_cell_get_label (row.cells[PS_COLUMN_SERVICE])), ==,
+                     ps_socket_item_get_service (ps_cell_get_item (row.cells[PS_COLUMN_SERVICE])));
+    /* Only the exposure column has an icon, and it names the exposure. */
+    {
+      GtkWidget *first = gtk_widget_get_first_child (GTK_WIDGET (row.cells[PS_COLUMN_EXPOSURE]));
+
+      g_assert_true (GTK_IS_IMAGE (first));
+      g_assert_cmpstr (gtk_image_get_icon_name (GTK_IMAGE (first)), ==,
+                       ps_exposure_icon_name (PS_EXPOSURE_THIS_COMPUTER));
+      g_assert_true (GTK_IS_LABEL (gtk_widget_get_first_child (GTK_WIDGET (row.cells[PS_COLUMN_PORT]))));
+    }
+  }
 
   /* Unselecting empties the pane. */
   gtk_single_selection_set_selected (selection, GTK_INVALID_LIST_POSITION);

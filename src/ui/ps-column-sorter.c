@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "ps-column-sorter.h"
+
+struct _PsColumnSorter
+{
+  GtkSorter parent_instance;
+
+  PsColumn column;
+};
+
+G_DEFINE_FINAL_TYPE (PsColumnSorter, ps_column_sorter, GTK_TYPE_SORTER)
+
+static GtkOrdering
+ps_column_sorter_compare (GtkSorter *sorter,
+                          gpointer   item1,
+                          gpointer   item2)
+{
+  PsColumnSorter *self = PS_COLUMN_SORTER (sorter);
+
+  return (GtkOrdering) ps_socket_item_compare (item1, item2, self->column);
+}
+
+static GtkSorterOrder
+ps_column_sorter_get_order (GtkSorter *sorter)
+{
+  return GTK_SORTER_ORDER_PARTIAL;
+}
+
+static void
+ps_column_sorter_class_init (PsColumnSorterClass *klass)
+{
+  GtkSorterClass *sorter_class = GTK_SORTER_CLASS (klass);
+
+  sorter_class->compare = ps_column_sorter_compare;
+  sorter_class->get_order = ps_column_sorter_get_order;
+}
+
+static void
+ps_column_sorter_init (PsColumnSorter *self)
+{
+}
+
+GtkSorter *
+ps_column_sorter_new (PsColumn column)
+{
+  PsColumnSorter *self;
+
+  g_return_val_if_fail (column < PS_N_COLUMNS, NULL);
+
+  self = g_object_new (PS_TYPE_COLUMN_SORTER, NULL);
+  self->column = column;
+  return GTK_SORTER (self);
+}
+
+PsColumn
+ps_column_sorter_get_column (PsColumnSorter *self)
+{
+  g_return_val_if_fail (PS_IS_COLUMN_SORTER (self), PS_COLUMN_PORT);
+
+  return self->column;
+}
