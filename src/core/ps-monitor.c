@@ -512,6 +512,18 @@ ps_monitor_refresh (PsMonitor *self,
   update_timer (self, TRUE);
 }
 
+void
+ps_monitor_prefetch (PsMonitor *self)
+{
+  g_return_if_fail (PS_IS_MONITOR (self));
+  g_return_if_fail (self->backend != NULL);
+
+  if (self->started || self->scanning)
+    return;
+  g_clear_handle_id (&self->start_id, g_source_remove);
+  start_first_scan (self);
+}
+
 PsSnapshot *
 ps_monitor_get_snapshot (PsMonitor *self)
 {

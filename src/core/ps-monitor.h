@@ -30,6 +30,13 @@ G_DECLARE_FINAL_TYPE (PsMonitor, ps_monitor, PS, MONITOR, GObject)
 
 PsMonitor *ps_monitor_new (PsBackend *backend);
 
+/* Starts the first scan (sockets only, PS_SCAN_NO_OWNERS) now, even while
+ * inactive, so that its snapshot is at hand when the view appears ("updated"
+ * is emitted as usual).  No timer runs while inactive; the scan with owners
+ * starts when the monitor is (or becomes) active.  Does nothing once a scan
+ * has started. */
+void ps_monitor_prefetch (PsMonitor *self);
+
 /* Starts a scan now (unless one is running; then another follows it).
  * FULL_WALK forces a full owner walk. */
 void ps_monitor_refresh (PsMonitor *self,

@@ -364,6 +364,50 @@ test_first_scan (void)
   finalize_backend (fake);
 }
 
+/* The window asks for the first snapshot before it is shown: one sockets-only
+ * scan while inactive, nothing more until it becomes active. */
+static void
+test_prefetch (void)
+{
+  g_autoptr(PsSnapshot) bare = snapshot_bare ();
+  g_autoptr(PsSnapshot) owned = snapshot_owned (1);
+  TestFakeBackend *fake = fake_new (FALSE, 0);
+  PsMonitor *monitor;
+  Want want;
+  Log log;
+
+  fake_push (fake, bare);
+  fake_push (fake, owned);
+  monitor = ps_monitor_new (PS_BACKEND (fake));
+  ps_monitor_set_active (monitor, FALSE);
+  log_init (&log, monitor);
+  want = (Want) { monitor, fake, 1 };
+
+  ps_monitor_prefetch (monitor);
+  g_assert_true (ps_monitor_get_scanning (monitor));
+  g_assert_true (model_wait_until (want_scans, &want, 5000));
+  g_assert_cmpuint (log.updates->len, ==, 1);
+  g_assert_true (g_ptr_array_index (log.updates, 0) == bare);
+  g_assert_true (fake_flags (fake, 0) & PS_SCAN_NO_OWNERS);
+
+  /* Inactive: no owners scan, no timer, and a second prefetch does nothing. */
+  ps_monitor_prefetch (monitor);
+  model_spin_for (1300);
+  g_assert_cmpuint (fake_get (fake, &fake->n_calls), ==, 1);
+  g_assert_false (ps_monitor_get_scanning (monitor));
+
+  /* Shown: the scan with owners follows. */
+  ps_monitor_set_active (monitor, TRUE);
+  want.n = 2;
+  g_assert_true (model_wait_until (want_scans, &want, 5000));
+  g_assert_false (fake_flags (fake, 1) & PS_SCAN_NO_OWNERS);
+  g_assert_true (ps_monitor_get_snapshot (monitor) == owned);
+
+  log_clear (&log);
+  g_assert_finalize_object (monitor);
+  finalize_backend (fake);
+}
+
 static void
 test_one_at_a_time (void)
 {
@@ -604,6 +648,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/model/monitor/first-scan", test_first_scan);
+  g_test_add_func ("/model/monitor/prefetch", test_prefetch);
   g_test_add_func ("/model/monitor/one-at-a-time", test_one_at_a_time);
   g_test_add_func ("/model/monitor/failure", test_failure);
   g_test_add_func ("/model/monitor/backoff", test_backoff);
