@@ -56,6 +56,7 @@ struct _PsWindow
   GtkColumnViewColumn *user_column;
   GtkColumnViewColumn *service_column;
   GtkSingleSelection *selection;
+  GtkSliceListModel *slice_model;
   GtkSortListModel *sort_model;
   GtkFilterListModel *filter_model;
   GtkCustomFilter *filter;
@@ -64,9 +65,12 @@ struct _PsWindow
 
   GSettings *settings;
   PsMonitor *monitor;
+  PsSnapshot *first_snapshot; /* scanned before the first map, applied at it */
   PsEndProcessPins *pins;
   GdkSurface *surface;
   gulong surface_state_handler;
+  gulong first_paint_handler;  /* on the frame clock while the list is cut short */
+  guint unslice_id;
 
   /* Filter state, cached from settings and the search entry. */
   char *query;               /* lower-case, NULL when empty */
@@ -616,10 +620,86 @@ lock_action (GtkWidget  *widget,
   lock (PS_WINDOW (widget));
 }
 
+/* The first load.  GTK 4.8's column view builds up to 200 rows as soon as
+ * its model has them, inside the model's items-changed, before it paints;
+ * at 8 cells a row that is most of the time to the first rows.  So the first
+ * load shows the rows that fit in the window, and the rest (off screen) follow
+ * right after that frame is painted. */
+
+static gboolean
+unslice_cb (gpointer user_data)
+{
+  PsWindow *self = user_data;
+
+  self->unslice_id = 0;
+  gtk_slice_list_model_set_size (self->slice_model, G_MAXUINT);
+  select_pending (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_first_paint (GdkFrameClock *clock,
+                PsWindow      *self)
+{
+  g_clear_signal_handler (&self->first_paint_handler, clock);
+  if (self->unslice_id == 0)
+    self->unslice_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, unslice_cb, self, NULL);
+}
+
+/* Rows that fit in the window's height, at least; 24 px is less than a row. */
+static guint
+rows_on_screen (PsWindow *self)
+{
+  int height = gtk_widget_get_height (GTK_WIDGET (self));
+  int width = 0;
+
+  if (height <= 0)
+    gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  if (height <= 0 || gtk_window_is_maximized (GTK_WINDOW (self)) ||
+      gtk_window_is_fullscreen (GTK_WINDOW (self)))
+    {
+      GdkDisplay *display = gtk_widget_get_display (GTK_WIDGET (self));
+      GdkMonitor *monitor = self->surface != NULL
+                            ? gdk_display_get_monitor_at_surface (display, self->surface)
+                            : NULL;
+      GdkRectangle geometry = { 0, 0, 0, 2160 };
+
+      if (monitor != NULL)
+        gdk_monitor_get_geometry (monitor, &geometry);
+      height = MAX (height, geometry.height);
+    }
+  return (guint) height / 24 + 2;
+}
+
+static void
+cut_first_load (PsWindow *self)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
+  if (clock == NULL || self->first_paint_handler != 0)
+    return;
+  gtk_slice_list_model_set_size (self->slice_model, rows_on_screen (self));
+  self->first_paint_handler = g_signal_connect (clock, "after-paint", G_CALLBACK (on_first_paint), self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
 static void
 on_monitor_updated (PsWindow   *self,
                     PsSnapshot *snapshot)
 {
+  /* The first scan starts with the window and may end before it is shown:
+   * keep the snapshot for the map, so that the first frame has rows and
+   * nothing of the list is built before the window appears. */
+  if (!self->have_snapshot && !gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      g_clear_pointer (&self->first_snapshot, ps_snapshot_unref);
+      self->first_snapshot = ps_snapshot_ref (snapshot);
+      return;
+    }
+  g_clear_pointer (&self->first_snapshot, ps_snapshot_unref);
+
+  if (!self->have_snapshot && ps_snapshot_get_n_sockets (snapshot) > 0)
+    cut_first_load (self);
   ps_socket_list_apply (self->socket_list, snapshot);
 
   /* Insertions and removals reach the filter and sort models as
@@ -769,6 +849,13 @@ ps_window_unrealize (GtkWidget *widget)
   if (self->surface != NULL)
     g_clear_signal_handler (&self->surface_state_handler, self->surface);
   self->surface = NULL;
+  /* No frame clock any more: the whole list now. */
+  if (self->first_paint_handler != 0)
+    {
+      g_clear_signal_handler (&self->first_paint_handler, gtk_widget_get_frame_clock (widget));
+      g_clear_handle_id (&self->unslice_id, g_source_remove);
+      unslice_cb (self);
+    }
 
   GTK_WIDGET_CLASS (ps_window_parent_class)->unrealize (widget);
 }
@@ -776,8 +863,16 @@ ps_window_unrealize (GtkWidget *widget)
 static void
 ps_window_map (GtkWidget *widget)
 {
+  PsWindow *self = PS_WINDOW (widget);
+
   GTK_WIDGET_CLASS (ps_window_parent_class)->map (widget);
-  update_active (PS_WINDOW (widget));
+  update_active (self);
+  if (self->first_snapshot != NULL)
+    {
+      g_autoptr(PsSnapshot) snapshot = g_steal_pointer (&self->first_snapshot);
+
+      on_monitor_updated (self, snapshot);
+    }
 }
 
 static void
@@ -954,6 +1049,8 @@ ps_window_dispose (GObject *object)
         ps_helper_backend_stop (PS_HELPER_BACKEND (backend));
     }
   g_clear_object (&self->monitor);
+  g_clear_pointer (&self->first_snapshot, ps_snapshot_unref);
+  g_clear_handle_id (&self->unslice_id, g_source_remove);
   g_clear_object (&self->previous_backend);
   g_clear_pointer (&self->pins, ps_end_process_pins_free);
   /* GLib 2.74's GSimpleActionGroup does not disconnect from its actions when
@@ -1030,6 +1127,7 @@ ps_window_class_init (PsWindowClass *klass)
   BIND (user_column);
   BIND (service_column);
   BIND (selection);
+  BIND (slice_model);
   BIND (sort_model);
   BIND (filter_model);
   BIND (filter);
@@ -1117,4 +1215,7 @@ ps_window_init (PsWindow *self)
 
   update_subtitle (self);
   update_state (self);
+
+  /* The sockets-only first scan runs while the window is being shown. */
+  ps_monitor_prefetch (self->monitor);
 }
