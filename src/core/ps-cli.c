@@ -17,6 +17,7 @@
 #include "ps-backend.h"
 #include "ps-bench.h"
 #include "ps-cli.h"
+#include "ps-cli-end.h"
 #include "ps-json.h"
 #include "ps-text.h"
 
@@ -40,6 +41,15 @@ static const GOptionEntry cli_entries[] = {
   { "bench", 0, 0, G_OPTION_ARG_STRING, NULL,
     N_("Measure scans on this machine and print JSON (SPEC: cold=N,steady=N,churn=SECONDS,interval=MS or all)"),
     N_("SPEC") },
+  { "end", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("End the process that listens on PORT, after asking, and say whether the port is free"),
+    N_("PORT") },
+  { "pid", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("With --end: the process to end when several listen on the port"), N_("PID") },
+  { "yes", 'y', 0, G_OPTION_ARG_NONE, NULL,
+    N_("With --end: do not ask (needed when standard input is not a terminal)"), NULL },
+  { "force", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("With --end: force stop (SIGKILL) the process if it is still running after the wait"), NULL },
   { "version", 'V', 0, G_OPTION_ARG_NONE, NULL,
     N_("Print the version and exit"), NULL },
   { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, NULL,
@@ -71,6 +81,13 @@ ps_cli_add_options (GApplication *app)
   g_application_add_main_option_entries (app, cli_entries);
   g_application_set_option_context_summary (app,
     _("Shows which programs listen on which ports.  Without --list or --watch, opens the window (on PORT if given)."));
+  g_application_set_option_context_description (app,
+    _("--end PORT asks the process that listens on PORT to exit (SIGTERM) and waits for it; "
+      "--force then stops it at once (SIGKILL). Services, containers and the system's first "
+      "process are explained, not signalled.\n"
+      "Exit status of --end: 0 the port is free, 1 it is not (still running, still held, "
+      "owner not visible, an error), 2 bad arguments or not confirmed, 3 Portscope does not "
+      "end it (nothing was sent)."));
 
   group = g_option_group_new ("portscope-errors", "", "", NULL, NULL);
   g_option_group_set_error_hook (group, on_option_error);
@@ -441,6 +458,7 @@ ps_cli_handle_local_options (GApplication *app,
   gboolean json = g_variant_dict_contains (options, "json");
   gboolean all = g_variant_dict_contains (options, "all");
   gboolean watch = g_variant_dict_contains (options, "watch");
+  gboolean end = g_variant_dict_contains (options, "end");
   const char *port_text = NULL;
   const char *interval_text = NULL;
   g_autofree const char **remaining = NULL;
@@ -463,7 +481,7 @@ ps_cli_handle_local_options (GApplication *app,
     {
       const char *spec = NULL;
 
-      if (list || watch || json || all ||
+      if (list || watch || json || all || end ||
           g_variant_dict_contains (options, "port") ||
           g_variant_dict_contains (options, "interval") ||
           g_variant_dict_contains (options, G_OPTION_REMAINING))
@@ -471,6 +489,26 @@ ps_cli_handle_local_options (GApplication *app,
       g_variant_dict_lookup (options, "bench", "&s", &spec);
       return ps_bench_main (spec);
     }
+
+  if (end)
+    {
+      const char *end_text = NULL;
+      const char *pid_text = NULL;
+
+      if (list || watch || json || all ||
+          g_variant_dict_contains (options, "port") ||
+          g_variant_dict_contains (options, "interval") ||
+          g_variant_dict_contains (options, G_OPTION_REMAINING))
+        return bad_argument (_("--end takes no other option than --pid, --yes and --force"));
+      g_variant_dict_lookup (options, "end", "&s", &end_text);
+      g_variant_dict_lookup (options, "pid", "&s", &pid_text);
+      return ps_cli_end_run (end_text, pid_text,
+                             g_variant_dict_contains (options, "yes"),
+                             g_variant_dict_contains (options, "force"));
+    }
+  if (g_variant_dict_contains (options, "pid") || g_variant_dict_contains (options, "yes") ||
+      g_variant_dict_contains (options, "force"))
+    return bad_argument (_("--pid, --yes and --force need --end"));
 
   g_variant_dict_lookup (options, "port", "&s", &port_text);
   g_variant_dict_lookup (options, "interval", "&s", &interval_text);

@@ -16,10 +16,14 @@
 #   1. `flatpak run io.github.portscope.Portscope --list --json --port N` lists
 #      a TCP listener this script started on the host, with the host's inode;
 #   2. the owner is the listener's host PID and name (needs the host helper);
-#   3. the helper copy on the host is static and gone when the app exits.
+#   3. the helper copy on the host is static and gone when the app exits;
+#   4. `flatpak run io.github.portscope.Portscope --end N --yes` ends that
+#      listener through the host helper (the window's End Process engine):
+#      exit 0, "Port N is free.", the listener (this script's child) ended
+#      by SIGTERM, and the helper copy gone after the app exits (3).
 #
-# Usage: run-flatpak-test.sh sockets|owners.  'sockets' checks 1; 'owners'
-# checks 2 and 3.  The app is rebuilt only when the source tree changed since
+# Usage: run-flatpak-test.sh sockets|owners|end.  'sockets' checks 1; 'owners'
+# checks 2 and 3; 'end' checks 4.  The app is rebuilt only when the source tree changed since
 # the last build (a hash of every tracked and untracked file).
 #
 # Environment: PORTSCOPE_FLATPAK_CACHE (cache folder), PORTSCOPE_FLATPAK_RUN_TESTS=1
@@ -31,7 +35,7 @@ set -euo pipefail
 unset G_DEBUG GSETTINGS_BACKEND GSETTINGS_SCHEMA_DIR GSK_RENDERER NO_AT_BRIDGE MALLOC_PERTURB_
 
 mode="${1:-sockets}"
-case "$mode" in sockets|owners) ;; *) echo "usage: $0 sockets|owners" >&2; exit 2 ;; esac
+case "$mode" in sockets|owners|end) ;; *) echo "usage: $0 sockets|owners|end" >&2; exit 2 ;; esac
 src="${PORTSCOPE_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
 app_id=io.github.portscope.Portscope
 manifest="$src/flatpak/$app_id.debian-runtime.json"
@@ -188,12 +192,35 @@ else
 fi
 
 # ---------------------------------------------------------------- a host listener
+# Its port is one that nothing else on the host uses, on any address or
+# protocol (the checks count every socket on the port).
 port_file="$scratch/port"
 /usr/bin/python3 -c '
 import socket, sys, time
-s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-s.bind(("127.0.0.1", 0))
-s.listen()
+
+def users(port):
+    n = 0
+    for name in ("tcp", "tcp6", "udp", "udp6"):
+        try:
+            lines = open("/proc/net/" + name).read().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            f = line.split()
+            if int(f[1].rsplit(":", 1)[1], 16) == port and (name.startswith("udp") or f[3] == "0A"):
+                n += 1
+    return n
+
+taken = []
+for attempt in range(200):
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.bind(("127.0.0.1", 0))
+    s.listen()
+    if users(s.getsockname()[1]) == 1:
+        break
+    taken.append(s)
+for t in taken:
+    t.close()
 with open(sys.argv[1] + ".tmp", "w") as f:
     f.write(str(s.getsockname()[1]))
 import os
@@ -216,6 +243,35 @@ done
 [ -n "$inode" ] || fail "could not read the listener's socket inode"
 say "host listener: pid $listener_pid, 127.0.0.1:$port, inode $inode"
 
+# ---------------------------------------------------------------- end it
+if [ "$mode" = end ]; then
+  say "flatpak run $app_id --end $port --yes"
+  end_status=0
+  timeout 120 flatpak run --user "$app_id" --end "$port" --yes \
+    > "$scratch/end.out" 2> "$scratch/end.err" < /dev/null || end_status=$?
+  cat "$scratch/end.out"
+  if [ $end_status -ne 0 ]; then
+    cat "$scratch/end.err" >&2
+    fail "portscope --end exited $end_status, expected 0"
+  fi
+  grep -qxF "Port $port is free." "$scratch/end.out" || fail "portscope --end did not say the port is free"
+  # The listener is this script's child: reap it, with a deadline.
+  state=
+  for _ in $(seq 1 100); do
+    state=$(sed -n 's/^[0-9]* (.*) \([A-Za-z]\) .*/\1/p' "/proc/$listener_pid/stat" 2>/dev/null || true)
+    [ -z "$state" ] || [ "$state" = Z ] && break
+    sleep 0.1
+  done
+  [ -z "$state" ] || [ "$state" = Z ] || fail "the host listener (pid $listener_pid) still runs (state $state)"
+  listener_status=0
+  wait "$listener_pid" || listener_status=$?
+  listener_pid=
+  [ $listener_status -eq 143 ] || fail "the host listener exited with status $listener_status, expected 143 (SIGTERM)"
+  say "ok: the host listener got SIGTERM and is gone; port $port is free"
+  if /usr/bin/python3 -c 'import socket, sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)' "$port" 2>/dev/null; then
+    fail "something still accepts connections on 127.0.0.1:$port"
+  fi
+else
 # ---------------------------------------------------------------- run it
 say "flatpak run $app_id --list --json --port $port"
 if ! timeout 120 flatpak run --user "$app_id" --list --json --port "$port" \
@@ -256,6 +312,7 @@ sys.exit("FAIL: owners %r, owner_hidden %r: expected host PID %d (python3); "
 PY
 [ $check_status -eq 0 ] || exit 1
 [ "$mode" = sockets ] && exit 0
+fi
 
 # ---------------------------------------------------------------- the host copy of the helper
 # The app placed it under its data folder, which the host sees in ~/.var/app.
