@@ -29,9 +29,9 @@
 #define VALIDATE_MIN_BUDGET 16
 #define REREAD_MIN_BUDGET 4
 
-/* From this many sockets in the last dump, dump the two families on two
- * threads (ps_netlink_dump's PS_PROBE_PARALLEL): below, a thread costs more
- * than it saves. */
+/* From this many sockets in the last dump, dump UDP on a second thread
+ * while TCP is dumped (ps_netlink_dump's PS_PROBE_PARALLEL): below, a thread
+ * costs more than it saves. */
 #define PARALLEL_DUMP_MIN_SOCKETS 2000
 
 typedef struct

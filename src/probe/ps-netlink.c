@@ -224,6 +224,42 @@ conn_close (NetlinkConn *conn)
   conn->buf = NULL;
 }
 
+/* The request of the original inet_diag interface (TCPDIAG_GETSOCK): the
+ * kernel answers it for both families at once (sdiag_family AF_UNSPEC), in
+ * one walk of its tables instead of one per family. */
+static int
+conn_send_request_both (NetlinkConn *conn,
+                        uint32_t     states)
+{
+  struct
+  {
+    struct nlmsghdr nlh;
+    struct inet_diag_req req;
+  } msg;
+  struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+  ssize_t n;
+
+  memset (&msg, 0, sizeof msg);
+  msg.nlh.nlmsg_len = sizeof msg;
+  msg.nlh.nlmsg_type = TCPDIAG_GETSOCK;
+  msg.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+  msg.nlh.nlmsg_seq = ++conn->seq;
+  msg.req.idiag_family = AF_INET;   /* ignored for a dump: every family */
+  msg.req.idiag_states = states;
+  msg.req.idiag_ext = 0;
+
+  do
+    n = sendto (conn->fd, &msg, sizeof msg, 0,
+                (struct sockaddr *) &kernel, sizeof kernel);
+  while (n < 0 && errno == EINTR);
+  if (n < 0)
+    return -errno;
+  if ((size_t) n != sizeof msg)
+    return -EIO;
+  return 0;
+}
+
+/* FAMILY AF_UNSPEC: TCP of both families (conn_send_request_both). */
 static int
 conn_send_request (NetlinkConn *conn,
                    int          family,
@@ -237,6 +273,9 @@ conn_send_request (NetlinkConn *conn,
   } msg;
   struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
   ssize_t n;
+
+  if (family == AF_UNSPEC)
+    return protocol == IPPROTO_TCP ? conn_send_request_both (conn, states) : -EINVAL;
 
   memset (&msg, 0, sizeof msg);
   msg.nlh.nlmsg_len = sizeof msg;
@@ -306,7 +345,8 @@ conn_recv (NetlinkConn *conn)
 }
 
 /* Runs one dump.  Returns 0, -EINTR when the kernel flagged the dump as
- * interrupted (already drained), or another -errno. */
+ * interrupted (already drained), or another -errno.  FAMILY AF_UNSPEC: TCP
+ * of both families, answered with the request's message type. */
 static int
 dump_one (NetlinkConn        *conn,
           int                 family,
@@ -314,6 +354,7 @@ dump_one (NetlinkConn        *conn,
           uint32_t            states,
           PsProbeSocketArray *out)
 {
+  int reply_type = family == AF_UNSPEC ? TCPDIAG_GETSOCK : SOCK_DIAG_BY_FAMILY;
   int interrupted = 0;
   int ret;
 
@@ -376,14 +417,14 @@ dump_one (NetlinkConn        *conn,
                 return -EPROTO;
               /* An acknowledgement: nothing to do. */
             }
-          else if (nlh.nlmsg_type == SOCK_DIAG_BY_FAMILY)
+          else if (nlh.nlmsg_type == reply_type)
             {
               PsProbeSocket rec;
 
               ret = ps_netlink_parse_diag_msg (payload, payload_len, protocol, &rec);
               if (ret < 0)
                 return -EPROTO;
-              if (rec.family != family)
+              if (family != AF_UNSPEC && rec.family != family)
                 return -EPROTO;
               if (!interrupted)
                 {
@@ -438,50 +479,96 @@ dump_with_retry (NetlinkConn        *conn,
     }
 }
 
-/* Dumps the TCP and UDP sockets FLAGS asks for of one FAMILY into OUT. */
+/* Set once the kernel refused a both-families request: per family since. */
+static int both_families_refused;
+
+static uint32_t
+tcp_states (unsigned flags)
+{
+  return (flags & PS_PROBE_TCP_ALL) ? PS_TCP_ALL_STATES : (1u << TCP_LISTEN);
+}
+
+static uint32_t
+udp_states (unsigned flags)
+{
+  return (flags & PS_PROBE_UDP_ALL) ? PS_TCP_ALL_STATES : (1u << TCP_CLOSE);
+}
+
+/* The TCP sockets FLAGS asks for, of the families in FAM_FLAGS. */
 static int
-dump_family (NetlinkConn        *conn,
-             int                 family,
-             unsigned            flags,
-             PsProbeSocketArray *out)
+dump_tcp (NetlinkConn        *conn,
+          unsigned            fam_flags,
+          unsigned            flags,
+          PsProbeSocketArray *out)
 {
   int ret = 0;
 
-  if (flags & (PS_PROBE_TCP_LISTEN | PS_PROBE_TCP_ALL))
+  if (!(flags & (PS_PROBE_TCP_LISTEN | PS_PROBE_TCP_ALL)))
+    return 0;
+
+  if (fam_flags == (PS_PROBE_IPV4 | PS_PROBE_IPV6)
+      && !__atomic_load_n (&both_families_refused, __ATOMIC_RELAXED)
+      && getenv ("PORTSCOPE_NETLINK_PER_FAMILY") == NULL)
     {
-      uint32_t states = (flags & PS_PROBE_TCP_ALL)
-                        ? PS_TCP_ALL_STATES : (1u << TCP_LISTEN);
-      ret = dump_with_retry (conn, family, IPPROTO_TCP, states, out);
+      size_t start = out->len;
+
+      ret = dump_with_retry (conn, AF_UNSPEC, IPPROTO_TCP, tcp_states (flags), out);
+      if (ret == 0 || ret == -ENOMEM)
+        return ret;
+      /* An old or trimmed kernel: ask per family from now on, on a fresh
+       * socket (this one may be in the middle of a dump). */
+      out->len = start;
+      __atomic_store_n (&both_families_refused, 1, __ATOMIC_RELAXED);
+      close (conn->fd);
+      ret = conn_open_socket (conn);
       if (ret < 0)
         return ret;
     }
-  if (flags & (PS_PROBE_UDP | PS_PROBE_UDP_ALL))
-    {
-      uint32_t states = (flags & PS_PROBE_UDP_ALL)
-                        ? PS_TCP_ALL_STATES : (1u << TCP_CLOSE);
-      ret = dump_with_retry (conn, family, IPPROTO_UDP, states, out);
-    }
+
+  if (fam_flags & PS_PROBE_IPV4)
+    ret = dump_with_retry (conn, AF_INET, IPPROTO_TCP, tcp_states (flags), out);
+  if (ret == 0 && (fam_flags & PS_PROBE_IPV6))
+    ret = dump_with_retry (conn, AF_INET6, IPPROTO_TCP, tcp_states (flags), out);
   return ret;
 }
 
-/* The IPv6 half of a parallel dump, on its own socket and array. */
+/* The UDP sockets FLAGS asks for, of the families in FAM_FLAGS. */
+static int
+dump_udp (NetlinkConn        *conn,
+          unsigned            fam_flags,
+          unsigned            flags,
+          PsProbeSocketArray *out)
+{
+  int ret = 0;
+
+  if (!(flags & (PS_PROBE_UDP | PS_PROBE_UDP_ALL)))
+    return 0;
+  if (fam_flags & PS_PROBE_IPV4)
+    ret = dump_with_retry (conn, AF_INET, IPPROTO_UDP, udp_states (flags), out);
+  if (ret == 0 && (fam_flags & PS_PROBE_IPV6))
+    ret = dump_with_retry (conn, AF_INET6, IPPROTO_UDP, udp_states (flags), out);
+  return ret;
+}
+
+/* The UDP half of a parallel dump, on its own socket and array. */
 typedef struct
 {
+  unsigned fam_flags;
   unsigned flags;
   PsProbeSocketArray sockets;
   int ret;
-} FamilyJob;
+} UdpJob;
 
 static void *
-family_job_run (void *data)
+udp_job_run (void *data)
 {
-  FamilyJob *job = data;
+  UdpJob *job = data;
   NetlinkConn conn;
 
   job->ret = conn_open (&conn);
   if (job->ret < 0)
     return NULL;
-  job->ret = dump_family (&conn, AF_INET6, job->flags, &job->sockets);
+  job->ret = dump_udp (&conn, job->fam_flags, job->flags, &job->sockets);
   conn_close (&conn);
   return NULL;
 }
@@ -526,20 +613,22 @@ ps_netlink_dump (unsigned            flags,
   if (fam_flags == 0)
     fam_flags = PS_PROBE_IPV4 | PS_PROBE_IPV6;
 
-  /* Both families on two CPUs: the kernel's work (nearly all of a dump)
-   * runs in each reader's recvmsg, so the IPv6 half goes to a thread. */
-  if ((flags & PS_PROBE_PARALLEL) && fam_flags == (PS_PROBE_IPV4 | PS_PROBE_IPV6)
+  /* TCP and UDP on two CPUs: the kernel's work (nearly all of a dump) runs
+   * in each reader's recvmsg, so UDP goes to a thread. */
+  if ((flags & PS_PROBE_PARALLEL)
+      && (flags & (PS_PROBE_TCP_LISTEN | PS_PROBE_TCP_ALL))
+      && (flags & (PS_PROBE_UDP | PS_PROBE_UDP_ALL))
       && have_two_cpus ())
     {
-      FamilyJob job = { .flags = flags };
+      UdpJob job = { .fam_flags = fam_flags, .flags = flags };
       pthread_t thread;
 
-      if (pthread_create (&thread, NULL, family_job_run, &job) == 0)
+      if (pthread_create (&thread, NULL, udp_job_run, &job) == 0)
         {
           ret = conn_open (&conn);
           if (ret == 0)
             {
-              ret = dump_family (&conn, AF_INET, flags, out);
+              ret = dump_tcp (&conn, fam_flags, flags, out);
               conn_close (&conn);
             }
           pthread_join (thread, NULL);
@@ -556,10 +645,9 @@ ps_netlink_dump (unsigned            flags,
   ret = conn_open (&conn);
   if (ret < 0)
     return ret;
-  if (fam_flags & PS_PROBE_IPV4)
-    ret = dump_family (&conn, AF_INET, flags, out);
-  if (ret == 0 && (fam_flags & PS_PROBE_IPV6))
-    ret = dump_family (&conn, AF_INET6, flags, out);
+  ret = dump_tcp (&conn, fam_flags, flags, out);
+  if (ret == 0)
+    ret = dump_udp (&conn, fam_flags, flags, out);
   conn_close (&conn);
   return ret;
 }

@@ -28,8 +28,8 @@ enum
   PS_PROBE_UDP_ALL = 1u << 3,     /* every UDP socket, connected ones too */
   PS_PROBE_IPV4 = 1u << 4,
   PS_PROBE_IPV6 = 1u << 5,
-  /* A hint, for callers that expect many sockets: with both families and
-   * two CPUs, dump IPv6 on a second thread (same result, same order). */
+  /* A hint, for callers that expect many sockets: with TCP and UDP asked
+   * for and two CPUs, dump UDP on a second thread (same result, same order). */
   PS_PROBE_PARALLEL = 1u << 6,
   PS_PROBE_DEFAULT = PS_PROBE_TCP_LISTEN | PS_PROBE_UDP | PS_PROBE_IPV4 | PS_PROBE_IPV6,
 };
@@ -83,13 +83,20 @@ int ps_probe_dump_sockets (unsigned           flags,
                            PsProbeSocketArray *out,
                            PsProbeSource      *source);
 
-/* Netlink only.  Every message is checked (length, sequence, port id); a dump
+/* Netlink only.  The kernel filters by state (LISTEN, or every TCP state
+ * with PS_PROBE_TCP_ALL; bound UDP, or every UDP socket with
+ * PS_PROBE_UDP_ALL) and adds no optional attribute.  TCP of both families
+ * comes from one request (the original TCPDIAG_GETSOCK interface, one walk
+ * of the kernel's tables), or one per family where the kernel refuses it.
+ * Every message is checked (length, sequence, port id); a dump
  * the kernel marks interrupted (NLM_F_DUMP_INTR) is run once more, then fails
  * with -EAGAIN; a datagram larger than the receive buffer restarts the dump
  * with a buffer that fits (up to 16 MiB, then -EMSGSIZE), never a short list.
- * Order: IPv4 TCP, IPv4 UDP, IPv6 TCP, IPv6 UDP, whether PS_PROBE_PARALLEL
- * is set or not.  Tests: PORTSCOPE_NETLINK_RCVBUF=BYTES sets SO_RCVBUF,
- * PORTSCOPE_NETLINK_BUFSIZE=BYTES the initial receive buffer.
+ * Order: TCP (both families in the kernel's order), then IPv4 UDP, then IPv6
+ * UDP, whether PS_PROBE_PARALLEL is set or not; the same sockets come in the
+ * same order from one dump to the next.  Tests: PORTSCOPE_NETLINK_RCVBUF=BYTES
+ * sets SO_RCVBUF, PORTSCOPE_NETLINK_BUFSIZE=BYTES the initial receive buffer,
+ * PORTSCOPE_NETLINK_PER_FAMILY=1 asks for TCP one family at a time.
  * Returns 0, or -errno (the array may hold a partial dump on error: callers
  * discard it). */
 int ps_netlink_dump (unsigned            flags,

@@ -326,11 +326,14 @@ open_connection (int         family,
   server->inode = st.st_ino;
 }
 
-/* IPv4 TCP, IPv4 UDP, IPv6 TCP, IPv6 UDP: the rank of a record's group. */
+/* TCP (both families, in the kernel's order), IPv4 UDP, IPv6 UDP: the rank
+ * of a record's group. */
 static int
 group_rank (const PsProbeSocket *s)
 {
-  return (s->family == AF_INET6 ? 2 : 0) + (s->protocol == IPPROTO_UDP ? 1 : 0);
+  if (s->protocol == IPPROTO_TCP)
+    return 0;
+  return s->family == AF_INET6 ? 2 : 1;
 }
 
 static void
@@ -344,9 +347,10 @@ assert_grouped (const PsProbeSocketArray *array)
  * (PS_PROBE_PARALLEL): listeners and bound UDP sockets by default, TCP
  * connections only when asked for, and the same groups in the same order. */
 static void
-test_state_filter_and_parallel (void)
+test_state_filter_and_parallel (gconstpointer data)
 {
   const unsigned variants[] = { 0, PS_PROBE_PARALLEL };
+  const char *per_family = data;
   gboolean ipv6 = have_ipv6 ();
   TestSocket udp4, udp6, lis4, cli4, srv4, lis6, cli6, srv6;
 
@@ -359,6 +363,10 @@ test_state_filter_and_parallel (void)
     }
   else
     g_test_message ("no IPv6 here: IPv4 only");
+
+  /* TCP of both families in one request, or one request per family. */
+  if (per_family != NULL)
+    g_setenv ("PORTSCOPE_NETLINK_PER_FAMILY", per_family, TRUE);
 
   for (guint v = 0; v < G_N_ELEMENTS (variants); v++)
     {
@@ -417,6 +425,7 @@ test_state_filter_and_parallel (void)
       ps_probe_socket_array_clear (&nl);
     }
 
+  g_unsetenv ("PORTSCOPE_NETLINK_PER_FAMILY");
   close (udp4.fd);
   close (lis4.fd);
   close (cli4.fd);
@@ -623,7 +632,10 @@ main (int   argc,
   g_test_add_func ("/probe/netlink/real-sockets", test_real_sockets);
   g_test_add_data_func ("/probe/netlink/small-rcvbuf", "PORTSCOPE_NETLINK_RCVBUF", test_small_buffer);
   g_test_add_data_func ("/probe/netlink/small-read-buffer", "PORTSCOPE_NETLINK_BUFSIZE", test_small_buffer);
-  g_test_add_func ("/probe/netlink/state-filter-and-parallel", test_state_filter_and_parallel);
+  g_test_add_data_func ("/probe/netlink/state-filter-and-parallel", NULL,
+                        test_state_filter_and_parallel);
+  g_test_add_data_func ("/probe/netlink/state-filter-and-parallel-per-family", "1",
+                        test_state_filter_and_parallel);
   g_test_add_func ("/probe/netlink/refused-falls-back", test_refused_falls_back);
   g_test_add_func ("/probe/netlink/parse-diag-msg", test_parse_diag_msg);
 
