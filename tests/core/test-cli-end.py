@@ -241,7 +241,23 @@ def main():
         c.check("still running" in out, "it says the process is still running: %r" % out)
         c.check("--force" in err, "it suggests --force: %r" % err)
         c.check(stubborn.alive() and tcp_accepts(stubborn.port), "without --force it still runs")
+        # On a terminal Force Stop is offered: "n" leaves it, "y" kills it.
+        for answers, want in ((b"y\nn\n", 1), (b"y\ny\n", 0)):
+            master, slave = pty.openpty()
+            try:
+                os.write(master, answers)
+                status, out, err = end([stubborn.port], stdin=slave)
+            finally:
+                os.close(slave)
+                os.close(master)
+            c.check("Force stop it now" in err, "on a terminal Force Stop is offered: %r" % err)
+            c.check(status == want, "answers %r: exit %d (%d)" % (answers, want, status))
+            if want == 1:
+                c.check(stubborn.alive(), "Force Stop declined: it still runs")
+        code = stubborn.gone()
+        c.check(code == -signal.SIGKILL, "Force Stop accepted: the child ended by SIGKILL (%r)" % code)
         # ...and killed with --force.
+        stubborn = child(ignore_term=True)
         status, out, err = end([stubborn.port, "--yes", "--force"])
         code = stubborn.gone()
         c.check(status == 0, "--force: exit 0 (%d; %r)" % (status, err))
@@ -264,6 +280,18 @@ def main():
             if want == 2:
                 c.check(asked.alive(), "answer %r: the child still runs" % answer)
         c.check(asked.gone() == -signal.SIGTERM, "answer y: the child ended by SIGTERM")
+
+        # Process text is untrusted: control characters are made visible.
+        with Listener(["tcp/127.0.0.1"], name="\x1b[31mred\n",
+                      extra_argv=["\u202eevil", "\x1b]0;title\x07"]) as hostile:
+            port = hostile.sockets[0]["port"]
+            status, out, err = end([port])
+            c.check(status == 2, "hostile names: not confirmed, exit 2 (%d)" % status)
+            c.check("\x1b" not in out + err and "\u202e" not in out + err and "\x07" not in out + err,
+                    "no escape, bidi or bell character reaches the terminal: %r" % out)
+            c.check("\\x1B[31mred\\x0A" in out or "\\x1b[31mred\\x0a" in out,
+                    "the name is shown with its control characters made visible: %r" % out)
+            c.check(hostile.proc.poll() is None, "the hostile listener was not signalled")
 
         # The caller's own parent holds the port: refused by the engine.
         parent = child(command=[portscope_bin(), "--end", "@PORT@", "--yes"])
