@@ -81,6 +81,7 @@ struct _PsWindow
   gboolean show_ipv6;
   gboolean only_exposed;
   gboolean only_mine;
+  gboolean filtering;        /* the filter has its function (something to filter) */
   guint32 uid;
 
   /* Unlock: the backend to return to on Lock, the start in progress, the
@@ -278,6 +279,21 @@ filters_active (PsWindow *self)
          self->only_exposed || self->only_mine;
 }
 
+/* Re-filters.  With no filter and no search the filter has no function:
+ * GtkFilterListModel then passes rows through (no per-row call, no bitset
+ * lookup per item), which keeps a load of 20,000 rows cheap. */
+static void
+refilter (PsWindow *self)
+{
+  gboolean active = filters_active (self) || self->query != NULL;
+
+  if (active)
+    gtk_custom_filter_set_filter_func (self->filter, filter_func, self, NULL);
+  else
+    gtk_custom_filter_set_filter_func (self->filter, NULL, NULL, NULL);
+  self->filtering = active;
+}
+
 static void
 on_settings_changed (PsWindow   *self,
                      const char *key)
@@ -290,7 +306,7 @@ on_settings_changed (PsWindow   *self,
     gtk_widget_add_css_class (GTK_WIDGET (self->filter_button), "ps-filtering");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->filter_button), "ps-filtering");
-  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  refilter (self);
   update_state (self);
 }
 
@@ -311,7 +327,7 @@ on_search_changed (PsWindow *self)
   if (self->query_port != self->pending_select_port)
     self->pending_select_port = -1;
 
-  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  refilter (self);
   update_state (self);
 }
 
@@ -707,7 +723,8 @@ on_monitor_updated (PsWindow   *self,
    * but only when some did change (20,000 rows are not re-sorted for nothing). */
   if (ps_socket_list_get_n_changed (self->socket_list) > 0)
     {
-      gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+      if (self->filtering)
+        gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
       gtk_sorter_changed (gtk_column_view_get_sorter (self->column_view), GTK_SORTER_CHANGE_DIFFERENT);
     }
 
@@ -1185,7 +1202,6 @@ ps_window_init (PsWindow *self)
 
   /* The list pipeline is declared in the .ui; the code adds the filter
    * function, the columns' cells and sorters, and the column view's sorter. */
-  gtk_custom_filter_set_filter_func (self->filter, filter_func, self, NULL);
   setup_columns (self);
   gtk_sort_list_model_set_sorter (self->sort_model, gtk_column_view_get_sorter (self->column_view));
   restore_sort (self);
