@@ -87,14 +87,14 @@ scan_data_free (ScanData *data)
 {
   g_weak_ref_clear (&data->monitor);
   g_clear_object (&data->backend);
-  g_clear_pointer (&data->previous, ps_snapshot_unref);
+  g_clear_pointer (&data->previous, ps_socket_list_release_snapshot);
   g_free (data);
 }
 
 static void
 scan_result_free (ScanResult *result)
 {
-  g_clear_pointer (&result->snapshot, ps_snapshot_unref);
+  g_clear_pointer (&result->snapshot, ps_socket_list_release_snapshot);
   g_clear_pointer (&result->diff, ps_snapshot_diff_free);
   g_free (result);
 }
@@ -291,7 +291,7 @@ scan_done_cb (GObject      *source_object,
       if (scan->diff != NULL)
         ps_socket_list_note_diff (data->previous, scan->snapshot,
                                   g_steal_pointer (&scan->diff));
-      g_clear_pointer (&self->snapshot, ps_snapshot_unref);
+      g_clear_pointer (&self->snapshot, ps_socket_list_release_snapshot);
       self->snapshot = g_steal_pointer (&scan->snapshot);
       scan_result_free (scan);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SNAPSHOT]);
@@ -350,7 +350,7 @@ ps_monitor_dispose (GObject *object)
   g_clear_handle_id (&self->timeout_id, g_source_remove);
   g_clear_handle_id (&self->start_id, g_source_remove);
   g_clear_object (&self->backend);
-  g_clear_pointer (&self->snapshot, ps_snapshot_unref);
+  g_clear_pointer (&self->snapshot, ps_socket_list_release_snapshot);
 
   G_OBJECT_CLASS (ps_monitor_parent_class)->dispose (object);
 }

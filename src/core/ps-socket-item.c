@@ -5,6 +5,7 @@
 #include <netinet/tcp.h>
 
 #include "ps-socket-item.h"
+#include "ps-socket-list.h"
 #include "ps-text.h"
 
 /* An item points into a snapshot (kept alive by a reference).  The derived
@@ -332,7 +333,8 @@ ps_socket_item_finalize (GObject *object)
   g_clear_pointer (&self->service, g_free);
   g_clear_pointer (&self->search_text, g_free);
   clear_collate_keys (self);
-  g_clear_pointer (&self->snapshot, ps_snapshot_unref);
+  /* A closing row may hold the last reference to an old snapshot. */
+  g_clear_pointer (&self->snapshot, ps_socket_list_release_snapshot);
 
   G_OBJECT_CLASS (ps_socket_item_parent_class)->finalize (object);
 }

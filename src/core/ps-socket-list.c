@@ -284,12 +284,33 @@ ps_socket_list_note_diff (PsSnapshot     *before,
 
   ps_snapshot_ref (before);
   ps_snapshot_ref (after);
-  g_clear_pointer (&hint_before, ps_snapshot_unref);
-  g_clear_pointer (&hint_after, ps_snapshot_unref);
+  g_clear_pointer (&hint_before, ps_socket_list_release_snapshot);
+  g_clear_pointer (&hint_after, ps_socket_list_release_snapshot);
   g_clear_pointer (&hint_diff, ps_snapshot_diff_free);
   hint_before = before;
   hint_after = after;
   hint_diff = diff;
+}
+
+/* Releasing snapshots: one worker, started on first use. */
+
+static void
+release_func (gpointer data,
+              gpointer user_data)
+{
+  ps_snapshot_unref (data);
+}
+
+void
+ps_socket_list_release_snapshot (PsSnapshot *snapshot)
+{
+  static GThreadPool *pool;
+
+  if (snapshot == NULL)
+    return;
+  if (g_once_init_enter (&pool))
+    g_once_init_leave (&pool, g_thread_pool_new (release_func, NULL, 1, FALSE, NULL));
+  g_thread_pool_push (pool, snapshot, NULL);
 }
 
 /* Apply */
@@ -329,7 +350,7 @@ ps_socket_list_apply (PsSocketList *self,
 
   if (snapshot == self->snapshot || snapshot_is_same)
     {
-      g_clear_pointer (&self->snapshot, ps_snapshot_unref);
+      g_clear_pointer (&self->snapshot, ps_socket_list_release_snapshot);
       self->snapshot = ps_snapshot_ref (snapshot);
       self->n_changed = 0;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SNAPSHOT]);
@@ -468,7 +489,7 @@ ps_socket_list_apply (PsSocketList *self,
 
   commit (self, old_rows, new_rows, runs);
 
-  g_clear_pointer (&self->snapshot, ps_snapshot_unref);
+  g_clear_pointer (&self->snapshot, ps_socket_list_release_snapshot);
   self->snapshot = ps_snapshot_ref (snapshot);
   self->n_changed = n_changed;
   self->in_apply = FALSE;
@@ -533,7 +554,7 @@ ps_socket_list_dispose (GObject *object)
   g_ptr_array_set_size (self->new_batches, 0);
   g_ptr_array_set_size (self->closing_batches, 0);
   clear_rows (self->rows);
-  g_clear_pointer (&self->snapshot, ps_snapshot_unref);
+  g_clear_pointer (&self->snapshot, ps_socket_list_release_snapshot);
 
   G_OBJECT_CLASS (ps_socket_list_parent_class)->dispose (object);
 }

@@ -40,6 +40,12 @@ void ps_socket_list_note_diff (PsSnapshot     *before,
                                PsSnapshot     *after,
                                PsSnapshotDiff *diff);
 
+/* Drops a reference to SNAPSHOT (nullable) on a worker thread: freeing
+ * 20,000 sockets takes milliseconds, which the main loop should not spend.
+ * For the references the list, its items and the monitor let go of; any
+ * thread. */
+void ps_socket_list_release_snapshot (PsSnapshot *snapshot);
+
 /* The latest snapshot applied (nullable, owned by the list). */
 PsSnapshot *ps_socket_list_get_snapshot (PsSocketList *self);
 
