@@ -1176,13 +1176,22 @@ ps_window_init (PsWindow *self)
   self->pending_select_port = -1;
   self->uid = (guint32) getuid ();
 
+  /* The sockets-only first scan runs on a worker while the window is built
+   * and shown; its snapshot is applied when the window maps. */
+  self->settings = g_settings_new (BASE_APP_ID);
+  backend = ps_backend_new_default ();
+  self->monitor = ps_monitor_new (backend);
+  ps_monitor_set_active (self->monitor, FALSE);
+  g_settings_bind (self->settings, "refresh-interval", self->monitor, "interval", G_SETTINGS_BIND_GET);
+  g_settings_bind (self->settings, "show-connections", self->monitor, "connections", G_SETTINGS_BIND_GET);
+  ps_monitor_prefetch (self->monitor);
+
   gtk_widget_init_template (GTK_WIDGET (self));
 
 #if DEVELOPMENT
   gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
 #endif
 
-  self->settings = g_settings_new (BASE_APP_ID);
   read_filters (self);
   for (guint i = 0; i < G_N_ELEMENTS (filter_keys); i++)
     {
@@ -1219,11 +1228,6 @@ ps_window_init (PsWindow *self)
                            G_CALLBACK (on_selection_changed), self, G_CONNECT_SWAPPED);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "window.end-process", FALSE);
 
-  backend = ps_backend_new_default ();
-  self->monitor = ps_monitor_new (backend);
-  ps_monitor_set_active (self->monitor, FALSE);
-  g_settings_bind (self->settings, "refresh-interval", self->monitor, "interval", G_SETTINGS_BIND_GET);
-  g_settings_bind (self->settings, "show-connections", self->monitor, "connections", G_SETTINGS_BIND_GET);
   g_signal_connect_object (self->monitor, "updated",
                            G_CALLBACK (on_monitor_updated), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->monitor, "failed",
@@ -1231,7 +1235,4 @@ ps_window_init (PsWindow *self)
 
   update_subtitle (self);
   update_state (self);
-
-  /* The sockets-only first scan runs while the window is being shown. */
-  ps_monitor_prefetch (self->monitor);
 }
