@@ -709,10 +709,12 @@ parse_pid (const char *text,
 
 /* The owners of the port could not be seen: say why. */
 static int
-explain_hidden (const PortUse *use,
+explain_hidden (PsBackend     *backend,
+                const PortUse *use,
                 guint          port)
 {
   g_autofree char *text = NULL;
+  g_autofree char *reason = NULL;
 
   switch (use->hidden)
     {
@@ -722,9 +724,16 @@ explain_hidden (const PortUse *use,
                                 "as root"), port, port);
       return complain (PS_CLI_END_FAILED, text);
     case PS_OWNER_HIDDEN_SANDBOX:
-      text = g_strdup_printf (_("the process that listens on port %u runs outside the sandbox, and "
-                                "Portscope cannot see it: the helper that runs on the host is not "
-                                "available"), port);
+      if (PS_IS_HELPER_BACKEND (backend))
+        reason = ps_helper_backend_dup_unavailable_reason (PS_HELPER_BACKEND (backend));
+      if (reason != NULL)
+        /* Translators: the last %s says why the helper could not start. */
+        text = g_strdup_printf (_("the process that listens on port %u runs outside the sandbox, and "
+                                  "Portscope cannot see it: %s"), port, reason);
+      else
+        text = g_strdup_printf (_("the process that listens on port %u runs outside the sandbox, and "
+                                  "Portscope cannot see it: the helper that runs on the host is not "
+                                  "available"), port);
       return complain (PS_CLI_END_FAILED, text);
     case PS_OWNER_VISIBLE:
     default:
@@ -869,7 +878,7 @@ ps_cli_end_run (const char *port_text,
     }
   if (use.holders->len == 0)
     {
-      status = explain_hidden (&use, port);
+      status = explain_hidden (backend, &use, port);
       port_use_clear (&use);
       return status;
     }

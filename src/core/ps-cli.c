@@ -18,6 +18,7 @@
 #include "ps-bench.h"
 #include "ps-cli.h"
 #include "ps-cli-end.h"
+#include "ps-helper-backend.h"
 #include "ps-json.h"
 #include "ps-text.h"
 
@@ -314,10 +315,23 @@ event_line (const char     *event,
 
 /* The sockets came but not their owners (for example /proc unreadable). */
 static void
-warn_owners_incomplete (const PsSnapshot *snapshot)
+warn_owners_incomplete (PsBackend        *backend,
+                        const PsSnapshot *snapshot)
 {
+  g_autofree char *reason = NULL;
+
   if (!ps_snapshot_get_owners_complete (snapshot))
     g_printerr ("portscope: %s\n", _("could not find which processes own the sockets; they are listed without owners"));
+  /* In the Flatpak without the host helper: listed, owners hidden; say why. */
+  if (PS_IS_HELPER_BACKEND (backend))
+    reason = ps_helper_backend_dup_unavailable_reason (PS_HELPER_BACKEND (backend));
+  if (reason != NULL)
+    {
+      /* Translators: %s says why the helper could not start. */
+      g_autofree char *text = g_strdup_printf (_("the sockets are listed without their owners: %s"), reason);
+
+      g_printerr ("portscope: %s\n", text);
+    }
 }
 
 /* --watch */
@@ -367,7 +381,7 @@ watch_scan (Watch *watch)
     }
 
   if (watch->previous == NULL)
-    warn_owners_incomplete (snapshot);
+    warn_owners_incomplete (watch->backend, snapshot);
 
   diff = ps_snapshot_diff (watch->previous, snapshot);
   for (guint i = 0; ok && i < diff->removed->len; i++)
@@ -561,7 +575,7 @@ ps_cli_handle_local_options (GApplication *app,
               g_printerr ("portscope: %s\n", error->message);
               return 1;
             }
-          warn_owners_incomplete (snapshot);
+          warn_owners_incomplete (backend, snapshot);
           if (json)
             {
               if (!ps_json_snapshot_write (snapshot, port, TRUE, stdout) || fflush (stdout) != 0)

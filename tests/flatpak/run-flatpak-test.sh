@@ -15,6 +15,8 @@
 #
 #   1. `flatpak run io.github.portscope.Portscope --list --json --port N` lists
 #      a TCP listener this script started on the host, with the host's inode;
+#      and with --no-talk-name=org.freedesktop.Flatpak it still lists it, owner
+#      hidden by the sandbox, and says on stderr why;
 #   2. the owner is the listener's host PID and name (needs the host helper);
 #   3. the helper copy on the host is static and gone when the app exits;
 #   4. `flatpak run io.github.portscope.Portscope --end N --yes` ends that
@@ -311,7 +313,32 @@ sys.exit("FAIL: owners %r, owner_hidden %r: expected host PID %d (python3); "
          % (owners, s.get("owner_hidden"), pid))
 PY
 [ $check_status -eq 0 ] || exit 1
-[ "$mode" = sockets ] && exit 0
+if [ "$mode" = sockets ]; then
+  # Without the permission flatpak-spawn needs, the list still works, the
+  # owner is marked hidden by the sandbox, and the app says why.
+  say "flatpak run --no-talk-name=org.freedesktop.Flatpak $app_id --list --json --port $port"
+  if ! timeout 120 flatpak run --user --no-talk-name=org.freedesktop.Flatpak "$app_id" \
+       --list --json --port "$port" > "$scratch/denied.json" 2> "$scratch/denied.err"; then
+    cat "$scratch/denied.err" >&2
+    fail "flatpak run without the permission failed"
+  fi
+  /usr/bin/python3 - "$scratch/denied.json" "$port" "$inode" <<'PY' || exit 1
+import json, sys
+data = json.load(open(sys.argv[1]))
+port, inode = int(sys.argv[2]), int(sys.argv[3])
+rows = [s for s in data["sockets"] if s["port"] == port]
+if len(rows) != 1 or rows[0]["inode"] != inode:
+    sys.exit("FAIL: without the permission the app lists %r on port %d" % (rows, port))
+if rows[0]["owners"] or rows[0]["owner_hidden"] != "sandbox":
+    sys.exit("FAIL: without the permission: owners %r, owner_hidden %r (expected none, sandbox)"
+             % (rows[0]["owners"], rows[0]["owner_hidden"]))
+print("flatpak-test: ok: without the permission the listener is listed, owner hidden by the sandbox")
+PY
+  grep -q 'org.freedesktop.Flatpak' "$scratch/denied.err" ||
+    fail "without the permission the app does not say why owners are missing: $(cat "$scratch/denied.err")"
+  say "ok: it says why: $(head -1 "$scratch/denied.err")"
+  exit 0
+fi
 fi
 
 # ---------------------------------------------------------------- the host copy of the helper
