@@ -642,13 +642,34 @@ lock_action (GtkWidget  *widget,
  * load shows the rows that fit in the window, and the rest (off screen) follow
  * right after that frame is painted. */
 
+/* After the first frame the rest of the list follows, ROWS_PER_FRAME rows a
+ * frame while the view builds rows for them (about 200 in GTK 4.8), then
+ * all at once: the window answers between the steps. */
+#define ROWS_PER_FRAME 40
+#define ROWS_BUILT 200
+
+static void on_first_paint (GdkFrameClock *clock,
+                            PsWindow      *self);
+
 static gboolean
 unslice_cb (gpointer user_data)
 {
   PsWindow *self = user_data;
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+  guint size = gtk_slice_list_model_get_size (self->slice_model);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->sort_model));
 
   self->unslice_id = 0;
-  gtk_slice_list_model_set_size (self->slice_model, G_MAXUINT);
+  if (size < ROWS_BUILT && size + ROWS_PER_FRAME < n && clock != NULL)
+    {
+      gtk_slice_list_model_set_size (self->slice_model, size + ROWS_PER_FRAME);
+      self->first_paint_handler = g_signal_connect (clock, "after-paint", G_CALLBACK (on_first_paint), self);
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+    }
+  else
+    {
+      gtk_slice_list_model_set_size (self->slice_model, G_MAXUINT);
+    }
   select_pending (self);
   return G_SOURCE_REMOVE;
 }
@@ -871,7 +892,7 @@ ps_window_unrealize (GtkWidget *widget)
     {
       g_clear_signal_handler (&self->first_paint_handler, gtk_widget_get_frame_clock (widget));
       g_clear_handle_id (&self->unslice_id, g_source_remove);
-      unslice_cb (self);
+      gtk_slice_list_model_set_size (self->slice_model, G_MAXUINT);
     }
 
   GTK_WIDGET_CLASS (ps_window_parent_class)->unrealize (widget);

@@ -820,6 +820,44 @@ test_search_follows_updates (void)
 }
 
 static gboolean
+whole_list_shown (gpointer data)
+{
+  PsWindow *window = data;
+  GtkSliceListModel *slice = template_child (window, PS_TYPE_WINDOW, "slice_model");
+  GListModel *shown = G_LIST_MODEL (template_child (window, PS_TYPE_WINDOW, "selection"));
+  GListModel *sorted = G_LIST_MODEL (template_child (window, PS_TYPE_WINDOW, "sort_model"));
+
+  return gtk_slice_list_model_get_size (slice) == G_MAXUINT &&
+         g_list_model_get_n_items (shown) == g_list_model_get_n_items (sorted);
+}
+
+/* The first load shows the rows that fit in the window first; the rest
+ * follows, in steps, until every row is in the view's model. */
+static void
+test_first_load_whole_list (void)
+{
+  int fds[150];
+  guint ports[G_N_ELEMENTS (fds)];
+  PsWindow *window;
+  GListModel *shown;
+
+  for (guint i = 0; i < G_N_ELEMENTS (fds); i++)
+    fds[i] = listen_on (AF_INET, SOCK_STREAM, "127.0.0.1", &ports[i]);
+  window = window_new ();
+  shown = G_LIST_MODEL (template_child (window, PS_TYPE_WINDOW, "selection"));
+
+  g_assert_true (wait_for (have_snapshot, window));
+  g_assert_true (wait_for (whole_list_shown, window));
+  g_assert_cmpuint (g_list_model_get_n_items (shown), >=, G_N_ELEMENTS (fds));
+  /* The last of ours is listed, wherever the sort put it. */
+  g_assert_cmpint (find_shown (window, ports[G_N_ELEMENTS (fds) - 1], PS_PROTOCOL_TCP, AF_INET), >=, 0);
+
+  window_destroy_and_check (window);
+  for (guint i = 0; i < G_N_ELEMENTS (fds); i++)
+    close (fds[i]);
+}
+
+static gboolean
 is_folded (gpointer data)
 {
   return adw_leaflet_get_folded (data);
@@ -949,6 +987,7 @@ main (int   argc,
   g_test_add_func ("/ui/window/filters", test_filters);
   g_test_add_func ("/ui/window/search-port-selects", test_search_port_selects);
   g_test_add_func ("/ui/window/narrow", test_narrow);
+  g_test_add_func ("/ui/window/first-load-whole-list", test_first_load_whole_list);
   g_test_add_func ("/ui/window/search-follows-updates", test_search_follows_updates);
   g_test_add_func ("/ui/preferences", test_preferences);
   g_test_add_func ("/ui/detail-pane/started", test_started_text);
