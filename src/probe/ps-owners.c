@@ -73,6 +73,7 @@ struct PsOwnerTracker
   int last_inodes_valid;
 
   PidArray prev_pids;       /* sorted PIDs listed by the last walk */
+  PidArray young_pids;      /* sorted PIDs that were new to the last walk */
   int has_walked;
   int has_full_walk;
   time_t last_full_walk;
@@ -237,6 +238,7 @@ ps_owner_tracker_free (PsOwnerTracker *tracker)
   free (tracker->table);
   free (tracker->last_inodes);
   free (tracker->prev_pids.items);
+  free (tracker->young_pids.items);
   free (tracker->dents);
   free (tracker->proc_root);
   free (tracker);
@@ -929,7 +931,53 @@ drop_closed_pending (PsOwnerTracker           *tracker,
   ps_probe_socket_array_clear (&fresh);
 }
 
-/* Early-exit walk: owners of vanished inodes, then new PIDs, then the rest.
+/* Whether PID is new since the last walk, or was new to it: a process that
+ * was listed before it opened its sockets (a fresh fork, a server starting)
+ * is still read among the new ones the next time. */
+static int
+is_young (const PsOwnerTracker *tracker,
+          int32_t               pid)
+{
+  return tracker->has_walked
+         && (!pid_array_contains (&tracker->prev_pids, pid)
+             || pid_array_contains (&tracker->young_pids, pid));
+}
+
+/* Whether the first two groups of a partial walk took PID: an owner of a
+ * vanished inode, or a young PID. */
+static int
+is_walked_early (const PsOwnerTracker *tracker,
+                 const PidArray       *vanished_owners,
+                 int32_t               pid)
+{
+  if (is_young (tracker, pid))
+    return 1;
+  return pid_array_contains (vanished_owners, pid);
+}
+
+/* The PIDs that own a socket of the table (sorted).  Returns 0 or -ENOMEM. */
+static int
+known_owners (const PsOwnerTracker *tracker,
+              PidArray             *owners)
+{
+  size_t i;
+  uint32_t j;
+
+  memset (owners, 0, sizeof *owners);
+  for (i = 0; i < tracker->cap; i++)
+    for (j = 0; j < tracker->table[i].n_pids; j++)
+      if (pid_array_push (owners, tracker->table[i].pids[j]) < 0)
+        {
+          free (owners->items);
+          memset (owners, 0, sizeof *owners);
+          return -ENOMEM;
+        }
+  pid_array_sort_unique (owners);
+  return 0;
+}
+
+/* Early-exit walk: owners of vanished inodes, then new PIDs, then the PIDs
+ * that own other sockets, then the rest.
  * The first two groups are small and scanned whole (a fresh fork shares its
  * parent's socket); the rest stops as soon as no inode is pending.  Returns
  * 1 when every PID was scanned (the walk was in effect complete), 0 when it
@@ -943,6 +991,7 @@ partial_walk (PsOwnerTracker           *tracker,
               PsOwnerStats             *stats)
 {
   WalkData wd = { tracker, 0 };
+  PidArray owners;
   size_t i;
   int ret;
 
@@ -958,7 +1007,7 @@ partial_walk (PsOwnerTracker           *tracker,
     {
       int32_t pid = pids->items[i];
 
-      if (!tracker->has_walked || pid_array_contains (&tracker->prev_pids, pid))
+      if (!is_young (tracker, pid))
         continue;
       if (pid_array_contains (vanished_owners, pid))
         continue;
@@ -970,22 +1019,45 @@ partial_walk (PsOwnerTracker           *tracker,
   /* Only the rest is expensive: first drop what closed since the dump. */
   if (tracker->pending > 0)
     drop_closed_pending (tracker, sockets);
+  if (tracker->pending == 0)
+    return 0;
+
+  /* Then the processes that hold sockets already: a new socket is far more
+   * likely theirs (a server replacing a socket whose old inode was never
+   * resolved) than one of the many processes that hold none. */
+  if (known_owners (tracker, &owners) < 0)
+    return -ENOMEM;
+  for (i = 0; i < owners.len && tracker->pending > 0; i++)
+    {
+      int32_t pid = owners.items[i];
+
+      if (!pid_array_contains (pids, pid) || is_walked_early (tracker, vanished_owners, pid))
+        continue;
+      ret = walk_pid (tracker, proc_fd, pid, &wd, stats);
+      if (ret < 0)
+        {
+          free (owners.items);
+          return ret;
+        }
+    }
 
   for (i = 0; i < pids->len; i++)
     {
       int32_t pid = pids->items[i];
 
       if (tracker->pending == 0)
-        return 0;
-      if (tracker->has_walked && !pid_array_contains (&tracker->prev_pids, pid))
-        continue;
-      if (pid_array_contains (vanished_owners, pid))
+        break;
+      if (is_walked_early (tracker, vanished_owners, pid) || pid_array_contains (&owners, pid))
         continue;
       ret = walk_pid (tracker, proc_fd, pid, &wd, stats);
       if (ret < 0)
-        return ret;
+        {
+          free (owners.items);
+          return ret;
+        }
     }
-  return 1;
+  free (owners.items);
+  return tracker->pending == 0 ? 0 : 1;
 }
 
 static time_t
@@ -1070,6 +1142,15 @@ ps_owner_tracker_update (PsOwnerTracker           *tracker,
       tracker->pending = 0;
       ret = 0;
 
+      /* The PIDs new to this walk stay young for the next one. */
+      tracker->young_pids.len = 0;
+      for (i = 0; tracker->has_walked && i < pids.len; i++)
+        if (!pid_array_contains (&tracker->prev_pids, pids.items[i])
+            && pid_array_push (&tracker->young_pids, pids.items[i]) < 0)
+          {
+            tracker->young_pids.len = 0;   /* only a hint */
+            break;
+          }
       free (tracker->prev_pids.items);
       tracker->prev_pids = pids;
       pids.items = NULL;

@@ -286,7 +286,8 @@ test_fake_proc (gconstpointer data)
   g_assert_cmpint (pids[0], ==, 500);
 
   /* 999 vanishes and its owner 101 opens 3000: the owners of the vanished
-   * inode (100, 101) are scanned first and resolve it. */
+   * inode (100, 101) are scanned first and resolve it, beside 500, which
+   * was new to the last walk (still young). */
   fake_fd (root, 101, 9, "socket:[3000]");
   sockets.len = 0;
   add_inode (&sockets, 1000);
@@ -294,7 +295,7 @@ test_fake_proc (gconstpointer data)
   add_inode (&sockets, 3000);
   g_assert_cmpint (ps_owner_tracker_update (tracker, &sockets, 0, &stats), ==, 0);
   g_assert_cmpuint (stats.partial_walks, ==, 1);
-  g_assert_cmpuint (stats.pids_scanned, ==, 2);
+  g_assert_cmpuint (stats.pids_scanned, ==, 3);
   n = ps_owner_tracker_lookup (tracker, 3000, &pids);
   g_assert_cmpuint (n, ==, 1);
   g_assert_cmpint (pids[0], ==, 101);
@@ -378,6 +379,81 @@ test_fake_proc (gconstpointer data)
   rm_rf (root);
 }
 
+/* A new socket in a process that already holds sockets, with nothing to
+ * point at it (no vanished inode, not a new PID): that process is read
+ * before the many that hold none, and the walk stops there. */
+static void
+test_known_owners_first (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *root = g_dir_make_tmp ("portscope-owners-XXXXXX", &error);
+  PsOwnerTracker *tracker;
+  PsProbeSocketArray sockets = { 0 };
+  PsOwnerStats stats;
+  const int32_t *pids;
+
+  g_assert_no_error (error);
+  /* 100..299 hold no socket (3 fds each); 300 holds 7000. */
+  for (int pid = 100; pid < 300; pid++)
+    {
+      fake_fd (root, pid, 0, "/dev/null");
+      fake_fd (root, pid, 1, "pipe:[5]");
+      fake_fd (root, pid, 2, "anon_inode:[eventfd]");
+    }
+  fake_fd (root, 300, 3, "socket:[7000]");
+
+  tracker = ps_owner_tracker_new (root);
+  g_assert_nonnull (tracker);
+  add_inode (&sockets, 7000);
+  g_assert_cmpint (ps_owner_tracker_update (tracker, &sockets, 0, &stats), ==, 0);
+  g_assert_cmpuint (stats.full_walks, ==, 1);
+  g_assert_cmpuint (stats.pids_scanned, ==, 201);
+
+  /* 300 opens 7001 beside 7000. */
+  fake_fd (root, 300, 4, "socket:[7001]");
+  add_inode (&sockets, 7001);
+  g_assert_cmpint (ps_owner_tracker_update (tracker, &sockets, 0, &stats), ==, 0);
+  g_assert_cmpuint (stats.partial_walks, ==, 1);
+  g_assert_cmpuint (stats.pids_scanned, ==, 1);
+  g_assert_cmpuint (stats.fds_scanned, ==, 2);
+  g_assert_cmpuint (ps_owner_tracker_lookup (tracker, 7001, &pids), ==, 1);
+  g_assert_cmpint (pids[0], ==, 300);
+
+  /* 400 starts (new to the next walk, no socket yet) while 300 opens 7003:
+   * 400 is read as a new PID, 300 as a known owner. */
+  fake_fd (root, 400, 0, "/dev/null");
+  fake_fd (root, 300, 5, "socket:[7003]");
+  add_inode (&sockets, 7003);
+  g_assert_cmpint (ps_owner_tracker_update (tracker, &sockets, 0, &stats), ==, 0);
+  g_assert_cmpuint (stats.partial_walks, ==, 1);
+  g_assert_cmpuint (stats.pids_scanned, ==, 2);
+  g_assert_cmpuint (ps_owner_tracker_lookup (tracker, 7003, &pids), ==, 1);
+
+  /* Then 400 binds its socket: still young, read first, not after 100..399. */
+  fake_fd (root, 400, 3, "socket:[7004]");
+  add_inode (&sockets, 7004);
+  g_assert_cmpint (ps_owner_tracker_update (tracker, &sockets, 0, &stats), ==, 0);
+  g_assert_cmpuint (stats.partial_walks, ==, 1);
+  g_assert_cmpuint (stats.pids_scanned, ==, 1);
+  g_assert_cmpuint (ps_owner_tracker_lookup (tracker, 7004, &pids), ==, 1);
+  g_assert_cmpint (pids[0], ==, 400);
+
+  /* A socket of a process that held none is still found, by the rest of
+   * the walk. */
+  fake_fd (root, 150, 3, "socket:[7002]");
+  add_inode (&sockets, 7002);
+  g_assert_cmpint (ps_owner_tracker_update (tracker, &sockets, 0, &stats), ==, 0);
+  g_assert_cmpuint (stats.partial_walks, ==, 1);
+  g_assert_cmpuint (ps_owner_tracker_lookup (tracker, 7002, &pids), ==, 1);
+  g_assert_cmpint (pids[0], ==, 150);
+  /* 300 and 400 first (2), then 100..150 in order (51): it stops at 150. */
+  g_assert_cmpuint (stats.pids_scanned, ==, 53);
+
+  ps_probe_socket_array_clear (&sockets);
+  ps_owner_tracker_free (tracker);
+  rm_rf (root);
+}
+
 static void
 test_parse_socket_link (void)
 {
@@ -426,6 +502,7 @@ main (int   argc,
   g_test_add_data_func ("/probe/owners/fake-proc", NULL, test_fake_proc);
   g_test_add_data_func ("/probe/owners/fake-proc-1-thread", "1", test_fake_proc);
   g_test_add_data_func ("/probe/owners/fake-proc-4-threads", "4", test_fake_proc);
+  g_test_add_func ("/probe/owners/known-owners-first", test_known_owners_first);
   g_test_add_func ("/probe/owners/parse-socket-link", test_parse_socket_link);
 
   return g_test_run ();
