@@ -35,6 +35,8 @@ typedef struct
   GArray *dump;
   GArray *owners;
   GArray *facts;
+  GArray *fds;         /* guint: fds the owner walk read per scan */
+  guint machine_fds;   /* fds a full walk read (the scan before the series) */
   guint64 full_walks;
   guint64 partial_walks;
   guint64 added;
@@ -53,6 +55,7 @@ series_init (Series *s)
   s->dump = g_array_new (FALSE, FALSE, sizeof (gint64));
   s->owners = g_array_new (FALSE, FALSE, sizeof (gint64));
   s->facts = g_array_new (FALSE, FALSE, sizeof (gint64));
+  s->fds = g_array_new (FALSE, FALSE, sizeof (guint));
 }
 
 static void
@@ -63,6 +66,7 @@ series_clear (Series *s)
   g_clear_pointer (&s->dump, g_array_unref);
   g_clear_pointer (&s->owners, g_array_unref);
   g_clear_pointer (&s->facts, g_array_unref);
+  g_clear_pointer (&s->fds, g_array_unref);
 }
 
 static void
@@ -76,6 +80,7 @@ series_add (Series            *s,
   g_array_append_val (s->dump, stats->dump_usec);
   g_array_append_val (s->owners, stats->owners_usec);
   g_array_append_val (s->facts, stats->facts_usec);
+  g_array_append_val (s->fds, stats->fds_scanned);
   s->full_walks += stats->full_walks;
   s->partial_walks += stats->partial_walks;
   s->n_sockets = stats->n_sockets;
@@ -114,6 +119,32 @@ compare_gint64 (gconstpointer a,
   return (x > y) - (x < y);
 }
 
+static guint
+max_uint (GArray *values)
+{
+  guint max = 0;
+
+  for (guint i = 0; i < values->len; i++)
+    max = MAX (max, g_array_index (values, guint, i));
+  return max;
+}
+
+/* Walks that read at least half the fds of the machine: full walks in all
+ * but name, whatever the counters call them. */
+static guint
+count_near_full (GArray *fds,
+                 guint   machine_fds)
+{
+  guint n = 0;
+
+  for (guint i = 0; machine_fds > 0 && i < fds->len; i++)
+    if (g_array_index (fds, guint, i) >= machine_fds / 2)
+      n++;
+  return n;
+}
+
+static guint median_uint (GArray *values);
+
 /* The Q-quantile (0..1, nearest rank) of VALUES in milliseconds; sorts VALUES. */
 static double
 quantile_ms (GArray *values,
@@ -151,6 +182,11 @@ print_series (GString    *out,
   g_string_append_printf (out, "    \"partial_walks\": %" G_GUINT64_FORMAT ",\n", s->partial_walks);
   g_string_append_printf (out, "    \"full_walks_per_refresh\": %.3f,\n",
                           n > 0 ? (double) s->full_walks / n : 0.0);
+  g_string_append_printf (out, "    \"walk_fds_median\": %u,\n", median_uint (s->fds));
+  g_string_append_printf (out, "    \"walk_fds_max\": %u,\n", max_uint (s->fds));
+  if (s->machine_fds > 0)
+    g_string_append_printf (out, "    \"near_full_walks\": %u,\n",
+                            count_near_full (s->fds, s->machine_fds));
   if (with_diff)
     {
       g_string_append_printf (out, "    \"added\": %" G_GUINT64_FORMAT ",\n", s->added);
@@ -331,11 +367,14 @@ run_churn (guint    seconds,
 {
   g_autoptr(PsScanner) scanner = ps_scanner_new ();
   g_autoptr(PsSnapshot) previous = NULL;
+  PsScanStats first = { 0 };
   gint64 start, next;
 
-  previous = timed_scan (scanner, PS_SCAN_DEFAULT, NULL, error);
+  /* The first scan walks every fd: the machine's count. */
+  previous = ps_scanner_scan (scanner, PS_SCAN_DEFAULT, &first, error);
   if (previous == NULL)
     return FALSE;
+  churn->machine_fds = first.fds_scanned;
 
   start = g_get_monotonic_time ();
   next = start + (gint64) interval_ms * 1000;
@@ -484,6 +523,9 @@ ps_bench_main (const char *spec_text)
           print_series (out, "churn", &churn, TRUE);
           g_string_append_printf (out, ",\n  \"churn_interval_ms\": %u", spec.interval_ms);
           g_string_append_printf (out, ",\n  \"churn_walk_fds_median\": %u", median_uint (churn_fds));
+          g_string_append_printf (out, ",\n  \"churn_walk_fds_max\": %u", max_uint (churn_fds));
+          g_string_append_printf (out, ",\n  \"churn_walk_near_full\": %u",
+                                  count_near_full (churn_fds, machine_fds));
           g_string_append_printf (out, ",\n  \"churn_walk_refreshes\": %u", churn_fds->len);
           g_string_append_printf (out, ",\n  \"machine_fds\": %u", machine_fds);
           first = FALSE;

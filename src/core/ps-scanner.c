@@ -680,6 +680,7 @@ ps_scanner_scan (PsScanner    *self,
       stats->full_walks = owner_stats.full_walks;
       stats->partial_walks = owner_stats.partial_walks;
       stats->pids_denied = owner_stats.pids_denied;
+      stats->fds_scanned = owner_stats.fds_scanned;
       stats->dump_usec = t1 - t0;
       stats->owners_usec = t2 - t1;
       stats->facts_usec = t3 - t2;

@@ -25,6 +25,7 @@ typedef struct
   gint64 dump_usec;
   gint64 owners_usec;
   gint64 facts_usec;
+  guint fds_scanned;        /* fds the owner walk read (0 when it did not walk) */
 } PsScanStats;
 
 /* The in-process scanner: probe's socket dump, owner tracker (kept between

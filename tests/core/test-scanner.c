@@ -95,6 +95,9 @@ test_scan_own_socket (void)
   g_assert_no_error (error);
   g_assert_nonnull (first);
   g_assert_cmpuint (stats.n_sockets, ==, ps_snapshot_get_n_sockets (first));
+  /* The first scan walks every fd: ours at least (stdin..., the listener). */
+  g_assert_cmpuint (stats.full_walks, ==, 1);
+  g_assert_cmpuint (stats.fds_scanned, >, 3);
   g_assert_true (ps_snapshot_get_owners_complete (first));
   g_assert_cmpint (ps_snapshot_get_timestamp (first), >, 0);
 
