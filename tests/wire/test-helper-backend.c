@@ -588,6 +588,7 @@ test_host_unreachable (void)
 
   g_assert_true (g_file_set_contents (refuse, "", -1, NULL));
   backend = ps_helper_backend_new (PS_HELPER_MODE_HOST);
+  ps_helper_backend_set_timeouts (PS_HELPER_BACKEND (backend), 0, 0, 1, 1);
   snapshot = ps_backend_scan (backend, PS_SCAN_DEFAULT, NULL, NULL, &error);
   g_assert_no_error (error);
   s = find_inode (snapshot, inode);
@@ -600,7 +601,8 @@ test_host_unreachable (void)
   close (fd);
   g_unlink (refuse);
 
-  /* Once the helper runs, the reason is gone. */
+  /* Once the helper runs (after the 1 ms backoff), the reason is gone. */
+  g_usleep (2000);
   g_clear_pointer (&snapshot, ps_snapshot_unref);
   snapshot = ps_backend_scan (backend, PS_SCAN_DEFAULT, NULL, NULL, &error);
   g_assert_no_error (error);
