@@ -392,6 +392,18 @@ count_hidden (PsWindow *self,
 
 /* Unlock helps unless the view is already privileged (or the GUI runs as
  * root, which it should not) or the sandbox keeps even the helper out. */
+/* Why the host helper is not in use (the Flatpak without its permission...),
+ * or NULL: the backend keeps it; reading it never blocks. */
+static char *
+sandbox_reason (PsWindow *self)
+{
+  PsBackend *backend = ps_monitor_get_backend (self->monitor);
+
+  if (backend == NULL || !PS_IS_HELPER_BACKEND (backend))
+    return NULL;
+  return ps_helper_backend_dup_unavailable_reason (PS_HELPER_BACKEND (backend));
+}
+
 static gboolean
 unlock_useful (PsWindow *self,
                guint     n_sandbox)
@@ -465,6 +477,7 @@ update_subtitle (PsWindow *self)
   const char *icon = "dialog-information-symbolic";
   const char *title = NULL;
   g_autofree char *text = NULL;
+  g_autofree char *reason = NULL;
 
   count_hidden (self, &n_other_user, &n_sandbox);
   adw_window_title_set_subtitle (self->window_title, describe_view (self, n_other_user, n_sandbox));
@@ -476,6 +489,15 @@ update_subtitle (PsWindow *self)
       icon = "dialog-warning-symbolic";
       title = _("The helper stopped unexpectedly; retrying…");
       text = g_strdup (self->helper_error);
+    }
+  else if (n_sandbox > 0 && (reason = sandbox_reason (self)) != NULL)
+    {
+      title = _("Owners are unavailable in the sandbox");
+      /* Translators: the last %s says why the helper could not start. */
+      text = g_strdup_printf (ngettext ("Portscope lists %u port but cannot see which program holds it: %s.",
+                                        "Portscope lists %u ports but cannot see which programs hold them: %s.",
+                                        n_sandbox),
+                              n_sandbox, reason);
     }
   else if (n_sandbox > 0)
     {
