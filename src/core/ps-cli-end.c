@@ -488,22 +488,10 @@ phase_cb (PsTerminateTarget *target,
           gpointer           data)
 {
   End *end = data;
-  g_autofree char *text = NULL;
+  g_autofree char *text = ps_terminate_phase_describe (ps_terminate_target_get_phase (target), end->name);
 
-  switch (ps_terminate_target_get_phase (target))
-    {
-    case PS_TERMINATE_PHASE_AUTHENTICATING:
-      text = g_strdup_printf (_("Asking for permission to end “%s”…"), end->name);
-      break;
-    case PS_TERMINATE_PHASE_WAITING:
-      text = g_strdup_printf (_("Waiting for “%s” to exit…"), end->name);
-      break;
-    case PS_TERMINATE_PHASE_IDLE:
-    case PS_TERMINATE_PHASE_SIGNALLING:
-    case PS_TERMINATE_PHASE_DONE:
-    default:
-      return;
-    }
+  if (text == NULL)
+    return;
   say (text);
   fflush (stdout);
 }
@@ -537,7 +525,7 @@ handle_result (End               *end,
   switch (result)
     {
     case PS_TERMINATE_EXITED:
-      text = g_strdup_printf (_("“%s” has exited; checking port %u…"), end->name, end->port);
+      text = ps_terminate_result_describe (result, end->name, end->port, error);
       say (text);
       return report_port (end->backend, end->port, end->name, TRUE);
 
@@ -571,40 +559,22 @@ handle_result (End               *end,
       }
 
     case PS_TERMINATE_ALREADY_EXITED:
-      text = g_strdup_printf (_("“%s” had already exited: nothing was sent"), end->name);
-      say (text);
-      return report_port (end->backend, end->port, end->name, FALSE);
-
     case PS_TERMINATE_NO_LONGER_HOLDS:
-      text = g_strdup_printf (_("“%s” no longer holds port %u: nothing was sent"), end->name, end->port);
+      text = ps_terminate_result_describe (result, end->name, end->port, error);
       say (text);
       return report_port (end->backend, end->port, end->name, FALSE);
 
     case PS_TERMINATE_REFUSED:
-      text = g_strdup_printf (_("Portscope does not end “%s”"), end->name);
+      text = ps_terminate_result_describe (result, end->name, end->port, error);
       return complain (PS_CLI_END_REFUSED, text);
 
     case PS_TERMINATE_DISMISSED:
-      text = g_strdup_printf (_("“%s” was not ended: authentication was cancelled"), end->name);
-      return complain (PS_CLI_END_FAILED, text);
-
     case PS_TERMINATE_NOT_AUTHORIZED:
-      text = g_strdup_printf (_("“%s” was not ended: not authorized"), end->name);
-      return complain (PS_CLI_END_FAILED, text);
-
     case PS_TERMINATE_PERMISSION_DENIED:
-      text = g_strdup_printf (_("“%s” was not ended: permission denied"), end->name);
-      return complain (PS_CLI_END_FAILED, text);
-
     case PS_TERMINATE_FAILED:
     default:
-      {
-        g_autofree char *detail = ps_text_escape_visible (error != NULL ? error->message : "", -1);
-
-        text = g_strdup_printf (_("Could not end “%s”: %s"), end->name,
-                                detail[0] ? detail : _("unknown error"));
-        return complain (PS_CLI_END_FAILED, text);
-      }
+      text = ps_terminate_result_describe (result, end->name, end->port, error);
+      return complain (PS_CLI_END_FAILED, text);
     }
 }
 

@@ -13,6 +13,7 @@
 #include "ps-helper-backend.h"
 #include "ps-pin.h"
 #include "ps-terminate.h"
+#include "ps-text.h"
 
 /* Keep in sync with ps-helper.h (core does not include helper headers). */
 enum
@@ -55,6 +56,64 @@ ps_terminate_result_to_string (PsTerminateResult result)
     case PS_TERMINATE_FAILED:
     default:
       return _("Could not end the process");
+    }
+}
+
+char *
+ps_terminate_phase_describe (PsTerminatePhase  phase,
+                             const char       *name)
+{
+  g_return_val_if_fail (name != NULL, NULL);
+
+  switch (phase)
+    {
+    case PS_TERMINATE_PHASE_AUTHENTICATING:
+      return g_strdup_printf (_("Asking for permission to end “%s”…"), name);
+    case PS_TERMINATE_PHASE_WAITING:
+      return g_strdup_printf (_("Waiting for “%s” to exit…"), name);
+    case PS_TERMINATE_PHASE_IDLE:
+    case PS_TERMINATE_PHASE_SIGNALLING:
+    case PS_TERMINATE_PHASE_DONE:
+    default:
+      return NULL;
+    }
+}
+
+char *
+ps_terminate_result_describe (PsTerminateResult  result,
+                              const char        *name,
+                              guint              port,
+                              const GError      *error)
+{
+  g_return_val_if_fail (name != NULL, NULL);
+
+  switch (result)
+    {
+    case PS_TERMINATE_EXITED:
+      return g_strdup_printf (_("“%s” has exited; checking port %u…"), name, port);
+    case PS_TERMINATE_STILL_RUNNING:
+      return NULL;
+    case PS_TERMINATE_ALREADY_EXITED:
+      return g_strdup_printf (_("“%s” had already exited: nothing was sent"), name);
+    case PS_TERMINATE_NO_LONGER_HOLDS:
+      return g_strdup_printf (_("“%s” no longer holds port %u: nothing was sent"), name, port);
+    case PS_TERMINATE_REFUSED:
+      return g_strdup_printf (_("Portscope does not end “%s”"), name);
+    case PS_TERMINATE_DISMISSED:
+      return g_strdup_printf (_("“%s” was not ended: authentication was cancelled"), name);
+    case PS_TERMINATE_NOT_AUTHORIZED:
+      return g_strdup_printf (_("“%s” was not ended: not authorized"), name);
+    case PS_TERMINATE_PERMISSION_DENIED:
+      return g_strdup_printf (_("“%s” was not ended: permission denied"), name);
+    case PS_TERMINATE_FAILED:
+    default:
+      {
+        /* Error messages can quote process text (a unit name...). */
+        g_autofree char *detail = ps_text_escape_visible (error != NULL ? error->message : "", -1);
+
+        return g_strdup_printf (_("Could not end “%s”: %s"), name,
+                                detail[0] ? detail : _("unknown error"));
+      }
     }
 }
 

@@ -38,6 +38,20 @@ typedef enum
 /* A plain-language sentence for RESULT (translated; static). */
 const char *ps_terminate_result_to_string (PsTerminateResult result);
 
+/* What End Process says, in the window and on the terminal alike.  NAME is
+ * the process name already made visible (ps-text.h); caller frees.
+ * Progress while in PHASE ("Waiting for “NAME” to exit…"), or NULL for the
+ * phases that say nothing. */
+char *ps_terminate_phase_describe (PsTerminatePhase  phase,
+                                   const char       *name);
+/* The sentence for RESULT of ending NAME, which held PORT; ERROR (nullable)
+ * for PS_TERMINATE_FAILED.  NULL for PS_TERMINATE_STILL_RUNNING: each front
+ * end offers Force Stop its own way. */
+char *ps_terminate_result_describe (PsTerminateResult  result,
+                                    const char        *name,
+                                    guint              port,
+                                    const GError      *error);
+
 #define PS_TYPE_TERMINATE_TARGET (ps_terminate_target_get_type ())
 G_DECLARE_FINAL_TYPE (PsTerminateTarget, ps_terminate_target, PS, TERMINATE_TARGET, GObject)
 

@@ -598,38 +598,14 @@ flow_handle_result (Flow              *flow,
   switch (result)
     {
     case PS_TERMINATE_EXITED:
-      progress = g_strdup_printf (_("“%s” has exited; checking port %u…"), flow->name, flow->port);
+      progress = ps_terminate_result_describe (result, flow->name, flow->port, error);
       flow_report (flow, FALSE, progress);
       return;
     case PS_TERMINATE_STILL_RUNNING:
       offer_force_stop (flow);
       return;
-    case PS_TERMINATE_ALREADY_EXITED:
-      text = g_strdup_printf (_("“%s” had already exited: nothing was sent"), flow->name);
-      break;
-    case PS_TERMINATE_NO_LONGER_HOLDS:
-      text = g_strdup_printf (_("“%s” no longer holds port %u: nothing was sent"), flow->name, flow->port);
-      break;
-    case PS_TERMINATE_REFUSED:
-      text = g_strdup_printf (_("Portscope does not end “%s”"), flow->name);
-      break;
-    case PS_TERMINATE_DISMISSED:
-      text = g_strdup_printf (_("“%s” was not ended: authentication was cancelled"), flow->name);
-      break;
-    case PS_TERMINATE_NOT_AUTHORIZED:
-      text = g_strdup_printf (_("“%s” was not ended: not authorized"), flow->name);
-      break;
-    case PS_TERMINATE_PERMISSION_DENIED:
-      text = g_strdup_printf (_("“%s” was not ended: permission denied"), flow->name);
-      break;
-    case PS_TERMINATE_FAILED:
     default:
-      {
-        g_autofree char *detail = ps_text_escape_visible (error != NULL ? error->message : "", -1);
-
-        text = g_strdup_printf (_("Could not end “%s”: %s"), flow->name,
-                                detail[0] ? detail : _("unknown error"));
-      }
+      text = ps_terminate_result_describe (result, flow->name, flow->port, error);
       break;
     }
   flow_end_progress (flow);
@@ -643,23 +619,10 @@ phase_cb (PsTerminateTarget *target,
           gpointer           data)
 {
   Flow *flow = data;
-  g_autofree char *text = NULL;
+  g_autofree char *text = ps_terminate_phase_describe (ps_terminate_target_get_phase (target), flow->name);
 
-  switch (ps_terminate_target_get_phase (target))
-    {
-    case PS_TERMINATE_PHASE_AUTHENTICATING:
-      text = g_strdup_printf (_("Asking for permission to end “%s”…"), flow->name);
-      break;
-    case PS_TERMINATE_PHASE_WAITING:
-      text = g_strdup_printf (_("Waiting for “%s” to exit…"), flow->name);
-      break;
-    case PS_TERMINATE_PHASE_IDLE:
-    case PS_TERMINATE_PHASE_SIGNALLING:
-    case PS_TERMINATE_PHASE_DONE:
-    default:
-      return;
-    }
-  flow_progress (flow, text);
+  if (text != NULL)
+    flow_progress (flow, text);
 }
 
 static void

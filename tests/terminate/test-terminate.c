@@ -1054,6 +1054,33 @@ test_result_strings (void)
                    "Authentication was cancelled");
 }
 
+/* The sentences the window and `portscope --end` both say. */
+static void
+test_describe (void)
+{
+  g_autoptr(GError) error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED, "unit \x1b[31mred\u202e");
+  g_autofree char *waiting = ps_terminate_phase_describe (PS_TERMINATE_PHASE_WAITING, "srv");
+  g_autofree char *asking = ps_terminate_phase_describe (PS_TERMINATE_PHASE_AUTHENTICATING, "srv");
+  g_autofree char *exited = ps_terminate_result_describe (PS_TERMINATE_EXITED, "srv", 8080, NULL);
+  g_autofree char *gone = ps_terminate_result_describe (PS_TERMINATE_NO_LONGER_HOLDS, "srv", 8080, NULL);
+  g_autofree char *failed = ps_terminate_result_describe (PS_TERMINATE_FAILED, "srv", 8080, error);
+  g_autofree char *unknown = ps_terminate_result_describe (PS_TERMINATE_FAILED, "srv", 8080, NULL);
+
+  g_assert_cmpstr (waiting, ==, "Waiting for “srv” to exit…");
+  g_assert_cmpstr (asking, ==, "Asking for permission to end “srv”…");
+  g_assert_null (ps_terminate_phase_describe (PS_TERMINATE_PHASE_IDLE, "srv"));
+  g_assert_null (ps_terminate_phase_describe (PS_TERMINATE_PHASE_SIGNALLING, "srv"));
+  g_assert_null (ps_terminate_phase_describe (PS_TERMINATE_PHASE_DONE, "srv"));
+  g_assert_cmpstr (exited, ==, "“srv” has exited; checking port 8080…");
+  g_assert_cmpstr (gone, ==, "“srv” no longer holds port 8080: nothing was sent");
+  g_assert_null (ps_terminate_result_describe (PS_TERMINATE_STILL_RUNNING, "srv", 8080, NULL));
+  /* An error message may quote process text: made visible, never raw. */
+  g_assert_null (strchr (failed, '\x1b'));
+  g_assert_null (strstr (failed, "\u202e"));
+  g_assert_true (g_str_has_prefix (failed, "Could not end “srv”: unit "));
+  g_assert_cmpstr (unknown, ==, "Could not end “srv”: unknown error");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1097,6 +1124,7 @@ main (int   argc,
   g_test_add_func ("/terminate/session-critical", test_session_critical);
   g_test_add_func ("/terminate/stop-unit-without-bus", test_stop_unit_without_bus);
   g_test_add_func ("/terminate/result-strings", test_result_strings);
+  g_test_add_func ("/terminate/describe", test_describe);
   g_test_add_func ("/terminate/systemd-session-bus", test_systemd_session_bus);
   ret = g_test_run ();
   if (session_bus != NULL)
