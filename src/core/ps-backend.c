@@ -3,6 +3,7 @@
 
 #include "ps-backend.h"
 #include "ps-helper-backend.h"
+#include "ps-sandbox.h"
 
 G_DEFINE_INTERFACE (PsBackend, ps_backend, G_TYPE_OBJECT)
 
@@ -129,7 +130,7 @@ ps_backend_new_default (void)
   const char *name = g_getenv ("PORTSCOPE_BACKEND");
 
   if (name == NULL || *name == '\0')
-    name = g_file_test ("/.flatpak-info", G_FILE_TEST_EXISTS) ? "host" : "local";
+    name = ps_sandbox_is_flatpak () ? "host" : "local";
 
   if (g_str_equal (name, "local"))
     return ps_local_backend_new ();

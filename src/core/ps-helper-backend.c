@@ -18,6 +18,7 @@
 #include <glib/gstdio.h>
 
 #include "ps-helper-backend.h"
+#include "ps-sandbox.h"
 #include "ps-pin.h"
 #include "ps-sockets.h"
 #include "ps-wire.h"
@@ -65,12 +66,6 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (PsHelperBackend, ps_helper_backend, G_TYPE_OBJECT
                                G_IMPLEMENT_INTERFACE (PS_TYPE_BACKEND, ps_helper_backend_iface_init))
 
 G_DEFINE_QUARK (ps-helper-backend-error-quark, ps_helper_backend_error)
-
-static gboolean
-in_flatpak (void)
-{
-  return g_file_test ("/.flatpak-info", G_FILE_TEST_EXISTS);
-}
 
 gboolean
 ps_helper_backend_check_host_permission (const char  *flatpak_info,
@@ -319,12 +314,12 @@ build_argv (PsHelperBackend  *self,
   if (self->argv != NULL)
     return g_strdupv (self->argv);
 
-  if (self->mode == PS_HELPER_MODE_HOST || in_flatpak ())
+  if (self->mode == PS_HELPER_MODE_HOST || ps_sandbox_is_flatpak ())
     {
       /* Said before anything is copied or spawned: flatpak-spawn would only
        * fail with a D-Bus error.  (Tests that fake flatpak-spawn skip it.) */
-      if (in_flatpak () && g_getenv ("PORTSCOPE_FLATPAK_SPAWN") == NULL &&
-          !ps_helper_backend_check_host_permission ("/.flatpak-info", error))
+      if (ps_sandbox_is_flatpak () && g_getenv ("PORTSCOPE_FLATPAK_SPAWN") == NULL &&
+          !ps_helper_backend_check_host_permission (ps_sandbox_info_path (), error))
         return NULL;
       copy = ps_helper_backend_install_host_copy (helper, g_get_user_data_dir (), error);
       if (copy == NULL)

@@ -9,6 +9,7 @@
 
 #include "ps-owners.h"
 #include "ps-procinfo.h"
+#include "ps-sandbox.h"
 #include "ps-scanner.h"
 #include "ps-sockets.h"
 #include "ps-users.h"
@@ -86,7 +87,7 @@ ps_scanner_new (void)
   self->proc_root = g_strdup (g_getenv ("PORTSCOPE_PROC_ROOT"));
   self->facts = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) cached_facts_free);
   self->passwd_path = g_strdup (passwd != NULL && *passwd != '\0' ? passwd : "/etc/passwd");
-  self->in_flatpak = g_file_test ("/.flatpak-info", G_FILE_TEST_EXISTS);
+  self->in_flatpak = ps_sandbox_is_flatpak ();
   self->euid = geteuid ();
   return self;
 }

@@ -541,12 +541,88 @@ test_hidden_banner (void)
   close (fd);
 }
 
+/* Suite ui, test ui-unlock-sandbox (argument --sandbox): the window as
+ * in a Flatpak without the org.freedesktop.Flatpak permission (a
+ * /.flatpak-info fixture without it, and a /proc that shows no process, as
+ * the sandbox's shows none of the host's).  The host backend cannot start its
+ * helper; the list still shows the test's listener, owner hidden by the
+ * sandbox, and the banner says why. */
+static gboolean
+lists_inode (gpointer data)
+{
+  PsWindow *window = data;
+  PsSnapshot *snapshot = ps_monitor_get_snapshot (ps_window_get_monitor (window));
+  guint64 inode = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (window), "test-inode"));
+
+  for (guint i = 0; snapshot != NULL && i < ps_snapshot_get_n_sockets (snapshot); i++)
+    {
+      const PsSocket *s = ps_snapshot_get_socket (snapshot, i);
+
+      if (s->inode == inode)
+        return s->owner_hidden == PS_OWNER_HIDDEN_SANDBOX && s->owners->len == 0;
+    }
+  return FALSE;
+}
+
+static gboolean
+banner_says_why (gpointer data)
+{
+  const char *text = gtk_label_get_text (template_child (data, "hidden_banner_label"));
+
+  /* The reason the host backend found, not the generic sentence alone. */
+  return strstr (text, "permission to talk to org.freedesktop.Flatpak is missing") != NULL;
+}
+
+static void
+test_sandbox_banner (void)
+{
+  g_autoptr(PsBackend) backend = NULL;
+  struct sockaddr_in address = { .sin_family = AF_INET, .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
+  struct stat st;
+  PsWindow *window;
+  BannerWait wait;
+  int fd;
+
+  fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (bind (fd, (struct sockaddr *) &address, sizeof address), ==, 0);
+  g_assert_cmpint (listen (fd, 1), ==, 0);
+  g_assert_cmpint (fstat (fd, &st), ==, 0);
+
+  window = window_new ();
+  g_object_set_data (G_OBJECT (window), "test-inode", GSIZE_TO_POINTER ((gsize) st.st_ino));
+  backend = ps_helper_backend_new (PS_HELPER_MODE_HOST);
+  ps_monitor_set_backend (ps_window_get_monitor (window), backend);
+  ps_monitor_refresh (ps_window_get_monitor (window), TRUE);
+
+  wait = (BannerWait) { window, "Owners are unavailable in the sandbox", "Sandboxed: owners unavailable" };
+  g_assert_true (wait_for (banner_is, &wait));
+  g_assert_true (wait_for (lists_inode, window));
+  g_assert_true (wait_for (banner_says_why, window));
+  g_assert_true (banner_is (&wait));
+  g_assert_false (ps_helper_backend_is_running (PS_HELPER_BACKEND (backend)));
+
+  window_destroy_and_check (window);
+  close (fd);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_autoptr(GError) error = NULL;
+  gboolean sandbox = FALSE;
   int status;
+
+  /* Our own argument, taken out before g_test_init sees it. */
+  for (int i = 1; i < argc; i++)
+    if (g_strcmp0 (argv[i], "--sandbox") == 0)
+      {
+        sandbox = TRUE;
+        memmove (&argv[i], &argv[i + 1], (size_t) (argc - i) * sizeof *argv);
+        argc--;
+        break;
+      }
 
   g_setenv ("PORTSCOPE_BACKEND", "local", TRUE);
   g_setenv ("LANGUAGE", "C", TRUE);
@@ -564,6 +640,27 @@ main (int   argc,
 
   fake_dir = g_dir_make_tmp ("portscope-unlock-XXXXXX", &error);
   g_assert_no_error (error);
+
+  if (sandbox)
+    {
+      g_autofree char *info = g_build_filename (fake_dir, "flatpak-info", NULL);
+      g_autofree char *proc = g_build_filename (fake_dir, "proc", NULL);
+
+      /* Before any thread: the scanners read these when they are made. */
+      g_assert_true (g_file_set_contents (info,
+                                          "[Application]\nname=io.github.portscope.Portscope\n\n"
+                                          "[Context]\nshared=network;ipc;\nsockets=wayland;\n", -1, NULL));
+      g_assert_cmpint (g_mkdir (proc, 0755), ==, 0);
+      g_setenv ("PORTSCOPE_FLATPAK_INFO", info, TRUE);
+      g_setenv ("PORTSCOPE_PROC_ROOT", proc, TRUE);
+      g_test_add_func ("/ui/unlock/sandbox-banner", test_sandbox_banner);
+      status = g_test_run ();
+      g_unlink (info);
+      g_rmdir (proc);
+      g_rmdir (fake_dir);
+      g_free (fake_dir);
+      return status;
+    }
 
   g_test_add_func ("/ui/unlock/dismissed", test_dismissed);
   g_test_add_func ("/ui/unlock/not-authorized", test_not_authorized);
