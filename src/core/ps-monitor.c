@@ -36,6 +36,7 @@ struct _PsMonitor
   guint started : 1;         /* the first scan has been started */
   guint owners_pending : 1;  /* the fast first scan ran: a full one follows */
   guint pending_refresh : 1; /* a refresh arrived while a scan ran */
+  guint held : 1;            /* ps_monitor_set_held(): no scan starts */
 };
 
 G_DEFINE_FINAL_TYPE (PsMonitor, ps_monitor, G_TYPE_OBJECT)
@@ -205,6 +206,11 @@ tick_cb (gpointer user_data)
 
   if (self->backend == NULL)
     return G_SOURCE_CONTINUE;
+  if (self->held)
+    {
+      self->pending_refresh = TRUE;
+      return G_SOURCE_CONTINUE;
+    }
   if (self->scanning)
     {
       self->n_skipped++;
@@ -252,6 +258,26 @@ start_idle_cb (gpointer user_data)
   if (self->active && !self->started && !self->scanning)
     start_first_scan (self);
   return G_SOURCE_REMOVE;
+}
+
+/* Starts the scan that waited: the one with owners after the sockets-only
+ * first scan, or a refresh that arrived while a scan ran or while held. */
+static void
+start_pending (PsMonitor *self)
+{
+  gboolean owners_pending;
+
+  if (self->scanning || self->held || self->backend == NULL)
+    return;
+
+  owners_pending = self->owners_pending;
+  self->owners_pending = FALSE;
+  if ((owners_pending && self->active) || self->pending_refresh)
+    {
+      self->pending_refresh = FALSE;
+      start_scan (self, base_flags (self) | self->pending_flags);
+      self->pending_flags = 0;
+    }
 }
 
 static void
@@ -303,24 +329,7 @@ scan_done_cb (GObject      *source_object,
     }
 
   /* A handler may have started a scan, replaced the backend or stopped us. */
-  if (!self->scanning && self->backend != NULL)
-    {
-      gboolean owners_pending = self->owners_pending;
-
-      self->owners_pending = FALSE;
-      if (owners_pending && self->active)
-        {
-          self->pending_refresh = FALSE;
-          start_scan (self, base_flags (self) | self->pending_flags);
-          self->pending_flags = 0;
-        }
-      else if (self->pending_refresh)
-        {
-          self->pending_refresh = FALSE;
-          start_scan (self, base_flags (self) | self->pending_flags);
-          self->pending_flags = 0;
-        }
-    }
+  start_pending (self);
   update_timer (self, FALSE);
 }
 
@@ -496,7 +505,7 @@ ps_monitor_refresh (PsMonitor *self,
   g_clear_handle_id (&self->start_id, g_source_remove);
   set_effective_interval (self, self->interval);
 
-  if (self->scanning)
+  if (self->scanning || (self->held && self->started))
     {
       self->pending_refresh = TRUE;
       self->pending_flags |= flags;
@@ -607,6 +616,20 @@ ps_monitor_set_active (PsMonitor *self,
       /* Shown again: what is on screen may be old. */
       ps_monitor_refresh (self, FALSE);
     }
+}
+
+void
+ps_monitor_set_held (PsMonitor *self,
+                     gboolean   held)
+{
+  g_return_if_fail (PS_IS_MONITOR (self));
+
+  held = !!held;
+  if (self->held == (guint) held)
+    return;
+  self->held = held;
+  if (!held)
+    start_pending (self);
 }
 
 guint

@@ -59,4 +59,12 @@ void ps_monitor_set_active (PsMonitor *self,
 void ps_monitor_set_interval (PsMonitor *self,
                               guint      interval_ms);
 
+/* While HELD, no further scan starts: the scan with owners that follows the
+ * sockets-only first one, timer ticks and refreshes wait (a scan in flight
+ * still lands).  Releasing starts what waited, at most one scan.  The window
+ * holds its monitor from the map until its first rows are painted: on two
+ * cores the owner walk would compete with that frame. */
+void ps_monitor_set_held (PsMonitor *self,
+                          gboolean   held);
+
 G_END_DECLS

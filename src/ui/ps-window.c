@@ -70,6 +70,8 @@ struct _PsWindow
   GdkSurface *surface;
   gulong surface_state_handler;
   gulong first_paint_handler;  /* on the frame clock while the list is cut short */
+  gulong release_handler;      /* on the frame clock while the monitor is held */
+  gboolean monitor_held;
   guint unslice_id;
 
   /* Filter state, cached from settings and the search entry. */
@@ -742,6 +744,42 @@ cut_first_load (PsWindow *self)
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
+/* From the map to the first frame painted after the first scan landed, the
+ * monitor is held: the owner walk that follows the sockets-only scan would
+ * take both cores of a small machine while that frame is built. */
+static void
+release_monitor (PsWindow *self)
+{
+  if (self->release_handler != 0)
+    g_clear_signal_handler (&self->release_handler, gtk_widget_get_frame_clock (GTK_WIDGET (self)));
+  if (self->monitor_held && self->monitor != NULL)
+    ps_monitor_set_held (self->monitor, FALSE);
+  self->monitor_held = FALSE;
+}
+
+static void
+on_release_paint (GdkFrameClock *clock,
+                  PsWindow      *self)
+{
+  release_monitor (self);
+}
+
+static void
+release_monitor_after_paint (PsWindow *self)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
+  if (!self->monitor_held || self->release_handler != 0)
+    return;
+  if (clock == NULL)
+    {
+      release_monitor (self);
+      return;
+    }
+  self->release_handler = g_signal_connect (clock, "after-paint", G_CALLBACK (on_release_paint), self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
 static void
 on_monitor_updated (PsWindow   *self,
                     PsSnapshot *snapshot)
@@ -777,12 +815,15 @@ on_monitor_updated (PsWindow   *self,
   update_subtitle (self);
   update_state (self);
   select_pending (self);
+  release_monitor_after_paint (self);
 }
 
 static void
 on_monitor_failed (PsWindow     *self,
                    const GError *error)
 {
+  release_monitor_after_paint (self);
+
   /* The privileged helper refused to start again (a cancelled or refused
    * prompt after it died): the session is locked again, and says why. */
   if (backend_kind (self) == PS_BACKEND_KIND_PRIVILEGED &&
@@ -909,6 +950,7 @@ ps_window_unrealize (GtkWidget *widget)
   if (self->surface != NULL)
     g_clear_signal_handler (&self->surface_state_handler, self->surface);
   self->surface = NULL;
+  release_monitor (self);
   /* No frame clock any more: the whole list now. */
   if (self->first_paint_handler != 0)
     {
@@ -926,6 +968,11 @@ ps_window_map (GtkWidget *widget)
   PsWindow *self = PS_WINDOW (widget);
 
   GTK_WIDGET_CLASS (ps_window_parent_class)->map (widget);
+  if (!self->have_snapshot && self->monitor != NULL)
+    {
+      self->monitor_held = TRUE;
+      ps_monitor_set_held (self->monitor, TRUE);
+    }
   update_active (self);
   if (self->first_snapshot != NULL)
     {

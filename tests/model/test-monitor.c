@@ -408,6 +408,63 @@ test_prefetch (void)
   finalize_backend (fake);
 }
 
+/* The window holds its monitor from the map until the first rows are
+ * painted: the first scan lands, but neither the scan with owners, nor a
+ * tick, nor a refresh starts until it lets go; then one scan starts. */
+static void
+test_held (void)
+{
+  g_autoptr(PsSnapshot) bare = snapshot_bare ();
+  g_autoptr(PsSnapshot) owned = snapshot_owned (1);
+  TestFakeBackend *fake = fake_new (TRUE, 0);
+  PsMonitor *monitor;
+  Want want;
+  Log log;
+
+  fake_push (fake, bare);
+  fake_push (fake, owned);
+  monitor = g_object_new (PS_TYPE_MONITOR,
+                          "backend", fake,
+                          "interval", 250,
+                          "active", FALSE,
+                          NULL);
+  log_init (&log, monitor);
+  want = (Want) { monitor, fake, 1 };
+
+  ps_monitor_prefetch (monitor);
+  ps_monitor_set_held (monitor, TRUE);
+  ps_monitor_set_active (monitor, TRUE);
+  fake_release (fake);
+  g_assert_true (model_wait_until (want_scans, &want, 5000));
+  g_assert_cmpuint (log.updates->len, ==, 1);
+  g_assert_true (g_ptr_array_index (log.updates, 0) == bare);
+
+  /* Held: ticks at 250 ms and a refresh start nothing. */
+  ps_monitor_refresh (monitor, FALSE);
+  model_spin_for (700);
+  g_assert_cmpuint (fake_get (fake, &fake->n_calls), ==, 1);
+  g_assert_false (ps_monitor_get_scanning (monitor));
+
+  /* Let go: one scan, with owners, at once (long before a 60 s tick). */
+  ps_monitor_set_interval (monitor, 60000);
+  ps_monitor_set_held (monitor, FALSE);
+  g_assert_true (ps_monitor_get_scanning (monitor));
+  want.n = 2;
+  g_assert_true (model_wait_until (want_scans, &want, 5000));
+  g_assert_false (fake_flags (fake, 1) & PS_SCAN_NO_OWNERS);
+  g_assert_true (ps_monitor_get_snapshot (monitor) == owned);
+  model_spin_for (300);
+  g_assert_cmpuint (fake_get (fake, &fake->n_calls), ==, 2);
+
+  /* Releasing twice starts nothing more. */
+  ps_monitor_set_held (monitor, FALSE);
+  g_assert_false (ps_monitor_get_scanning (monitor));
+
+  log_clear (&log);
+  g_assert_finalize_object (monitor);
+  finalize_backend (fake);
+}
+
 static void
 test_one_at_a_time (void)
 {
@@ -649,6 +706,7 @@ main (int   argc,
 
   g_test_add_func ("/model/monitor/first-scan", test_first_scan);
   g_test_add_func ("/model/monitor/prefetch", test_prefetch);
+  g_test_add_func ("/model/monitor/held", test_held);
   g_test_add_func ("/model/monitor/one-at-a-time", test_one_at_a_time);
   g_test_add_func ("/model/monitor/failure", test_failure);
   g_test_add_func ("/model/monitor/backoff", test_backoff);

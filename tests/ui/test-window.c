@@ -857,6 +857,81 @@ test_first_load_whole_list (void)
     close (fds[i]);
 }
 
+/* The owner walk that follows the sockets-only first scan waits until the
+ * window has painted the first rows: on a small machine it would compete
+ * with that frame. */
+typedef struct
+{
+  gboolean updated;            /* the first snapshot reached the window */
+  gboolean painted;            /* a frame was painted after that */
+  gboolean second_started;     /* the scan with owners started */
+  gboolean painted_before_second;
+} FirstFrameLog;
+
+static void
+first_frame_updated (PsMonitor     *monitor,
+                     PsSnapshot    *snapshot,
+                     FirstFrameLog *log)
+{
+  log->updated = TRUE;
+}
+
+static void
+first_frame_painted (GdkFrameClock *clock,
+                     FirstFrameLog *log)
+{
+  if (log->updated)
+    log->painted = TRUE;
+}
+
+static void
+first_frame_scanning (PsMonitor     *monitor,
+                      GParamSpec    *pspec,
+                      FirstFrameLog *log)
+{
+  if (ps_monitor_get_scanning (monitor) && log->updated && !log->second_started)
+    {
+      log->second_started = TRUE;
+      log->painted_before_second = log->painted;
+    }
+}
+
+static gboolean
+second_scan_done (gpointer data)
+{
+  return ps_monitor_get_n_scans (data) >= 2;
+}
+
+static void
+test_owner_scan_after_first_frame (void)
+{
+  guint port = 0;
+  int fd = listen_on (AF_INET, SOCK_STREAM, "127.0.0.1", &port);
+  FirstFrameLog log = { FALSE, };
+  PsWindow *window = ps_window_new (NULL);
+  PsMonitor *monitor = ps_window_get_monitor (window);
+  GdkFrameClock *clock;
+  gulong paint_handler;
+
+  g_signal_connect (monitor, "updated", G_CALLBACK (first_frame_updated), &log);
+  g_signal_connect (monitor, "notify::scanning", G_CALLBACK (first_frame_scanning), &log);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 700);
+  gtk_window_present (GTK_WINDOW (window));
+  clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+  g_assert_nonnull (clock);
+  paint_handler = g_signal_connect (clock, "after-paint", G_CALLBACK (first_frame_painted), &log);
+
+  g_assert_true (wait_for (second_scan_done, monitor));
+  g_assert_true (log.second_started);
+  g_assert_true (log.painted_before_second);
+  wait_for_row (window, port, PS_PROTOCOL_TCP, AF_INET, NULL);
+
+  g_signal_handler_disconnect (clock, paint_handler);
+  g_signal_handlers_disconnect_by_data (monitor, &log);
+  window_destroy_and_check (window);
+  close (fd);
+}
+
 static gboolean
 is_folded (gpointer data)
 {
@@ -988,6 +1063,7 @@ main (int   argc,
   g_test_add_func ("/ui/window/search-port-selects", test_search_port_selects);
   g_test_add_func ("/ui/window/narrow", test_narrow);
   g_test_add_func ("/ui/window/first-load-whole-list", test_first_load_whole_list);
+  g_test_add_func ("/ui/window/owner-scan-after-first-frame", test_owner_scan_after_first_frame);
   g_test_add_func ("/ui/window/search-follows-updates", test_search_follows_updates);
   g_test_add_func ("/ui/preferences", test_preferences);
   g_test_add_func ("/ui/detail-pane/started", test_started_text);
