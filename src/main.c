@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* main.c: built twice.
  *
- * `portscope` (PS_WINDOW_MAIN 0) links only core (GLib, GIO, json-glib): it
- * answers --list, --watch, --json and --bench without loading GTK, and for
- * the window (no CLI option, or a bare PORT) executes `portscope-window`
- * with the same arguments.
+ * `portscope-cli` (PS_WINDOW_MAIN 0, installed in libexecdir) links only core
+ * (GLib, GIO, json-glib): `portscope` (src/list/ps-list-main.c, no GLib)
+ * executes it for every command line but the plain --list forms.  It answers
+ * --list, --watch, --json, --end and --bench without loading GTK, and for the
+ * window (no CLI option, or a bare PORT) executes `portscope-window` with the
+ * same arguments.
  *
  * `portscope-window` (PS_WINDOW_MAIN 1, installed in libexecdir) is the GTK
  * application; it handles the CLI options too, so either runs anything. */
@@ -18,37 +20,13 @@
 #include <unistd.h>
 
 #include "ps-cli.h"
+#include "ps-list-run.h"
 #if PS_WINDOW_MAIN
 #include "ps-application.h"
 #endif
 
 #if !PS_WINDOW_MAIN
 static char **saved_argv;
-
-#if PS_HAVE_GUI
-/* The window binary: next to this one when run from the build tree, else
- * the installed one. */
-static char *
-find_window_binary (void)
-{
-  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
-
-  if (self != NULL)
-    {
-      g_autofree char *dir = g_path_get_dirname (self);
-
-      if (g_strcmp0 (dir, PS_UNINSTALLED_DIR) == 0)
-        {
-          char *sibling = g_build_filename (dir, "portscope-window", NULL);
-
-          if (g_file_test (sibling, G_FILE_TEST_IS_EXECUTABLE))
-            return sibling;
-          g_free (sibling);
-        }
-    }
-  return g_build_filename (LIBEXECDIR, "portscope-window", NULL);
-}
-#endif
 
 static int
 on_handle_local_options (GApplication *app,
@@ -62,7 +40,7 @@ on_handle_local_options (GApplication *app,
 
 #if PS_HAVE_GUI
   {
-    g_autofree char *window = find_window_binary ();
+    g_autofree char *window = ps_list_find_program ("portscope-window");
     int saved_errno;
 
     /* argv[0] stays as given: the program name (and so the window class)

@@ -138,94 +138,8 @@ parse_interval (const char *text,
   return TRUE;
 }
 
-/* Output helpers */
-
-/* Columns as shown in a terminal: wide characters take two cells. */
-static gsize
-display_width (const char *text)
-{
-  gsize width = 0;
-
-  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-
-      if (g_unichar_iszerowidth (c))
-        continue;
-      width += g_unichar_iswide (c) ? 2 : 1;
-    }
-  return width;
-}
-
-static gboolean
-is_connection (const PsSocket *socket)
-{
-  if (socket->protocol == PS_PROTOCOL_TCP)
-    return socket->state != TCP_LISTEN;
-  return socket->state == TCP_ESTABLISHED;
-}
-
-static char *
-remote_text (const PsSocket *socket)
-{
-  char buf[INET6_ADDRSTRLEN] = "";
-
-  inet_ntop (socket->family, socket->remote_address, buf, sizeof buf);
-  if (socket->family == AF_INET6)
-    return g_strdup_printf ("[%s]:%u", buf, socket->remote_port);
-  return g_strdup_printf ("%s:%u", buf, socket->remote_port);
-}
-
-static char *
-user_text (const PsSocket *socket)
-{
-  if (socket->user != NULL)
-    return ps_text_escape_visible (socket->user, -1);
-  return g_strdup_printf ("%u", socket->uid);
-}
-
-/* One row per socket: several owners (a fork after listen) show as
- * "1234,1235" in PID and the first owner's name in PROCESS.  No owner (hidden,
- * or none such as a socket held by the kernel) shows "-". */
-static char **
-socket_row (const PsSocket *socket,
-            gboolean        connections)
-{
-  GPtrArray *row = g_ptr_array_new ();
-
-  g_ptr_array_add (row, g_strdup (ps_protocol_to_string (socket->protocol)));
-  g_ptr_array_add (row, ps_text_escape_visible (socket->address_text != NULL ? socket->address_text : "", -1));
-  g_ptr_array_add (row, g_strdup_printf ("%u", socket->port));
-
-  if (socket->owners->len > 0)
-    {
-      GString *pids = g_string_new (NULL);
-      const PsOwner *first = g_ptr_array_index (socket->owners, 0);
-
-      for (guint i = 0; i < socket->owners->len; i++)
-        {
-          const PsOwner *owner = g_ptr_array_index (socket->owners, i);
-
-          g_string_append_printf (pids, i > 0 ? ",%d" : "%d", owner->pid);
-        }
-      g_ptr_array_add (row, g_string_free (pids, FALSE));
-      g_ptr_array_add (row, ps_text_escape_visible (first->name != NULL ? first->name : "", -1));
-    }
-  else
-    {
-      g_ptr_array_add (row, g_strdup ("-"));
-      g_ptr_array_add (row, g_strdup ("-"));
-    }
-  g_ptr_array_add (row, user_text (socket));
-
-  if (connections)
-    {
-      g_ptr_array_add (row, g_strdup (ps_json_state_name (socket)));
-      g_ptr_array_add (row, is_connection (socket) ? remote_text (socket) : g_strdup ("-"));
-    }
-  g_ptr_array_add (row, NULL);
-  return (char **) g_ptr_array_free (row, FALSE);
-}
+/* Output helpers: the table and the lines are ps-list-format.h's (shared
+ * with `portscope --list`, which has no GLib). */
 
 static gboolean
 write_out (const char *text)
@@ -240,59 +154,24 @@ print_table (PsSnapshot *snapshot,
              int         port,
              gboolean    connections)
 {
-  const char *header[] = { "PROTO", "ADDRESS", "PORT", "PID", "PROCESS", "USER", "STATE", "REMOTE", NULL };
-  guint n_columns = connections ? 8 : 6;
-  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
-  gsize widths[8] = { 0 };
-  GString *out = g_string_new (NULL);
-  gboolean ok;
+  PsListTable table;
+  int r;
 
-  g_ptr_array_add (rows, g_strdupv ((char **) header));
-  if (!connections)
-    {
-      char **h = g_ptr_array_index (rows, 0);
-      g_clear_pointer (&h[6], g_free);
-      g_clear_pointer (&h[7], g_free);
-    }
-
+  ps_list_table_init (&table, connections);
   for (guint i = 0; i < ps_snapshot_get_n_sockets (snapshot); i++)
     {
       const PsSocket *socket = ps_snapshot_get_socket (snapshot, i);
+      PsListView view;
 
       if (port >= 0 && socket->port != port)
         continue;
-      g_ptr_array_add (rows, socket_row (socket, connections));
+      ps_list_view_init (&view, socket);
+      ps_list_table_add (&table, &view.socket);
+      ps_list_view_clear (&view);
     }
-
-  for (guint r = 0; r < rows->len; r++)
-    {
-      char **row = g_ptr_array_index (rows, r);
-
-      for (guint c = 0; c < n_columns; c++)
-        widths[c] = MAX (widths[c], display_width (row[c]));
-    }
-
-  for (guint r = 0; r < rows->len; r++)
-    {
-      char **row = g_ptr_array_index (rows, r);
-
-      for (guint c = 0; c < n_columns; c++)
-        {
-          g_string_append (out, row[c]);
-          if (c + 1 < n_columns)
-            {
-              gsize pad = widths[c] - display_width (row[c]) + 2;
-
-              for (gsize k = 0; k < pad; k++)
-                g_string_append_c (out, ' ');
-            }
-        }
-      g_string_append_c (out, '\n');
-    }
-
-  ok = write_out (out->str) && fflush (stdout) == 0;
-  g_string_free (out, TRUE);
-  return ok ? 0 : 1;
+  r = ps_list_table_write (&table, stdout);
+  ps_list_table_clear (&table);
+  return r == 0 ? 0 : 1;
 }
 
 /* One --watch line: "+" added, "-" removed, "~" changed, then the table's
@@ -301,16 +180,14 @@ static char *
 event_line (const char     *event,
             const PsSocket *socket)
 {
-  g_auto(GStrv) row = socket_row (socket, is_connection (socket));
   const char *sign = g_str_equal (event, "added") ? "+" : g_str_equal (event, "removed") ? "-" : "~";
-  GString *line = g_string_new (sign);
+  PsBuf line = { 0 };
+  PsListView view;
 
-  for (guint c = 0; row[c] != NULL; c++)
-    {
-      g_string_append_c (line, ' ');
-      g_string_append (line, row[c]);
-    }
-  return g_string_free (line, FALSE);
+  ps_list_view_init (&view, socket);
+  ps_list_event_line (&line, sign, &view.socket);
+  ps_list_view_clear (&view);
+  return ps_buf_steal (&line);
 }
 
 /* The sockets came but not their owners (for example /proc unreadable). */

@@ -19,6 +19,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "ps-list-format.h"
 #include "ps-snapshot.h"
 
 G_BEGIN_DECLS
@@ -47,6 +48,20 @@ char *ps_json_snapshot_to_string (const PsSnapshot *snapshot,
  * EVENT is "added", "removed" or "changed". */
 char *ps_json_event_to_string (const char     *event,
                                const PsSocket *socket);
+
+/* SOCKET seen as the record of the shared text writers (ps-list-format.h,
+ * also used by `portscope --list`, which has no GLib): borrowed pointers,
+ * valid while SOCKET is.  Clear with ps_list_view_clear. */
+typedef struct
+{
+  PsListSocket socket;
+  PsListOwner *owners;
+  PsListOwner stack[4];
+} PsListView;
+
+void ps_list_view_init (PsListView     *view,
+                        const PsSocket *socket);
+void ps_list_view_clear (PsListView *view);
 
 /* The state as the JSON and the table name it ("listen", "unconnected"...). */
 const char *ps_json_state_name (const PsSocket *socket);

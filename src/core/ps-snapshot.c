@@ -5,7 +5,9 @@
 #include <sys/socket.h>
 #include <netinet/tcp.h>
 
+#include "ps-list-format.h"
 #include "ps-snapshot.h"
+#include "ps-utext.h"
 
 /* Owners and snapshots live in GLib's atomic refcounted boxes: the public
  * structs stay plain, the count is hidden in front of them. */
@@ -96,24 +98,8 @@ char **
 ps_owner_argv_from_cmdline (const char *cmdline,
                             gsize       len)
 {
-  GPtrArray *argv = g_ptr_array_new ();
-  gsize start = 0;
-
-  if (cmdline != NULL)
-    {
-      for (gsize i = 0; i <= len; i++)
-        {
-          /* Without a final NUL (an overwritten cmdline), the tail is one more argument. */
-          if (i == len || cmdline[i] == '\0')
-            {
-              if (i > start || i < len)
-                g_ptr_array_add (argv, g_strndup (cmdline + start, i - start));
-              start = i + 1;
-            }
-        }
-    }
-  g_ptr_array_add (argv, NULL);
-  return (char **) g_ptr_array_free (argv, FALSE);
+  /* malloc'ed: g_strfreev() frees it (GLib uses the system allocator). */
+  return ps_utext_argv_from_cmdline (cmdline, len);
 }
 
 char *
@@ -496,64 +482,21 @@ ps_snapshot_diff_is_empty (const PsSnapshotDiff *diff)
          diff->changed_old->len == 0;
 }
 
+/* The names are those of the shared text writers (ps-list-format.h). */
 const char *
 ps_protocol_to_string (PsProtocol protocol)
 {
-  switch (protocol)
-    {
-    case PS_PROTOCOL_TCP:
-      return "tcp";
-    case PS_PROTOCOL_UDP:
-      return "udp";
-    default:
-      return "unknown";
-    }
+  return ps_list_protocol_name (protocol);
 }
 
 const char *
 ps_family_to_string (int family)
 {
-  switch (family)
-    {
-    case AF_INET:
-      return "ipv4";
-    case AF_INET6:
-      return "ipv6";
-    default:
-      return "unknown";
-    }
+  return ps_list_family_name (family);
 }
 
 const char *
 ps_socket_state_to_string (guint8 state)
 {
-  switch (state)
-    {
-    case TCP_ESTABLISHED:
-      return "established";
-    case TCP_SYN_SENT:
-      return "syn-sent";
-    case TCP_SYN_RECV:
-      return "syn-recv";
-    case TCP_FIN_WAIT1:
-      return "fin-wait-1";
-    case TCP_FIN_WAIT2:
-      return "fin-wait-2";
-    case TCP_TIME_WAIT:
-      return "time-wait";
-    case TCP_CLOSE:
-      return "close";
-    case TCP_CLOSE_WAIT:
-      return "close-wait";
-    case TCP_LAST_ACK:
-      return "last-ack";
-    case TCP_LISTEN:
-      return "listen";
-    case TCP_CLOSING:
-      return "closing";
-    case 12: /* TCP_NEW_SYN_RECV */
-      return "new-syn-recv";
-    default:
-      return "unknown";
-    }
+  return ps_list_tcp_state_name (state);
 }

@@ -2,6 +2,7 @@
 """Shared helpers of the CLI tests: start listeners, run portscope, clean up."""
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -9,6 +10,15 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 LISTENER = os.path.join(HERE, "listener.py")
 PYTHON = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
+
+
+def cli_bin():
+    """The GLib CLI (portscope-cli), which `portscope` executes for all but --list."""
+    path = os.environ.get("PORTSCOPE_CLI_BIN")
+    if not path or not os.path.exists(path):
+        print("PORTSCOPE_CLI_BIN is not set to the built portscope-cli", file=sys.stderr)
+        sys.exit(1)
+    return path
 
 
 def portscope_bin():
@@ -108,3 +118,25 @@ class Checker:
     def finish(self):
         print("%d failure(s)" % self.failures)
         sys.exit(1 if self.failures else 0)
+
+
+NETNS_MARK = "PORTSCOPE_TEST_IN_NETNS"
+
+
+def netns_main(script, inside, needs=("unshare",), timeout=120):
+    """Runs INSIDE() in a fresh network namespace: SCRIPT runs itself again
+    under `unshare -n`.  Needs root and the tools NEEDS: exits 77 otherwise."""
+    if os.environ.get(NETNS_MARK) == "1":
+        inside()
+        return
+    if os.geteuid() != 0 or any(shutil.which(tool) is None for tool in needs):
+        print("skip: needs root and %s" % ", ".join(needs))
+        sys.exit(77)
+    probe = run(["unshare", "-n", "true"])
+    if probe.returncode != 0:
+        print("skip: unshare -n refused: %s" % probe.stderr.decode(errors="replace"))
+        sys.exit(77)
+    env = dict(os.environ)
+    env[NETNS_MARK] = "1"
+    r = subprocess.run(["unshare", "-n", PYTHON, os.path.abspath(script)], env=env, timeout=timeout)
+    sys.exit(r.returncode)

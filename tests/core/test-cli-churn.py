@@ -9,7 +9,6 @@ root (unshare -n): skips (77) otherwise."""
 import json
 import os
 import random
-import shutil
 import signal
 import socket
 import subprocess
@@ -18,23 +17,9 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from cli_common import PYTHON, Checker, portscope_bin, run, wait_for  # noqa: E402
+from cli_common import Checker, netns_main, portscope_bin, run, wait_for  # noqa: E402
 
-MARK = "PORTSCOPE_TEST_IN_NETNS"
 CHURN_SECONDS = 4.0
-
-
-def outside():
-    if os.geteuid() != 0 or shutil.which("unshare") is None:
-        print("skip: needs root and unshare")
-        sys.exit(77)
-    if run(["unshare", "-n", "true"]).returncode != 0:
-        print("skip: unshare -n refused")
-        sys.exit(77)
-    env = dict(os.environ)
-    env[MARK] = "1"
-    r = subprocess.run(["unshare", "-n", PYTHON, os.path.abspath(__file__)], env=env, timeout=120)
-    sys.exit(r.returncode)
 
 
 KINDS = [("tcp", socket.AF_INET, "127.0.0.1"), ("tcp", socket.AF_INET6, "::1"),
@@ -176,7 +161,4 @@ def inside():
 
 
 if __name__ == "__main__":
-    if os.environ.get(MARK) == "1":
-        inside()
-    else:
-        outside()
+    netns_main(__file__, inside, needs=("unshare",), timeout=120)

@@ -306,6 +306,10 @@ def main():
                 binary = os.path.join(tmp, "portscope")
                 shutil.copy2(portscope_bin(), binary)
                 os.chmod(binary, 0o755)
+                # `portscope` executes the GLib CLI found next to it for --end.
+                cli = os.path.join(tmp, "portscope-cli")
+                shutil.copy2(os.environ["PORTSCOPE_CLI_BIN"], cli)
+                os.chmod(cli, 0o755)
                 roots = child()
                 status, out, err = end([roots.port, "--yes"], binary=binary,
                                        prefix=["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"])

@@ -6,30 +6,13 @@ on 127.0.0.1, ::1, ::, 0.0.0.0 and a v6-only ::, TCP and UDP, with a forked
 child sharing the sockets.  Needs root (unshare -n): skips (77) otherwise."""
 import os
 import re
-import shutil
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from cli_common import PYTHON, Checker, Listener, list_json, run  # noqa: E402
+from cli_common import Checker, Listener, list_json, netns_main, run  # noqa: E402
 
-MARK = "PORTSCOPE_TEST_IN_NETNS"
 SPECS = [p + "/" + a for p in ("tcp", "udp")
          for a in ("127.0.0.1", "::1", "::", "0.0.0.0", "::/v6only")]
-
-
-def outside():
-    if os.geteuid() != 0 or shutil.which("unshare") is None or shutil.which("ss") is None:
-        print("skip: needs root, unshare and ss")
-        sys.exit(77)
-    probe = run(["unshare", "-n", "true"])
-    if probe.returncode != 0:
-        print("skip: unshare -n refused: %s" % probe.stderr.decode(errors="replace"))
-        sys.exit(77)
-    env = dict(os.environ)
-    env[MARK] = "1"
-    r = subprocess.run(["unshare", "-n", PYTHON, os.path.abspath(__file__)], env=env, timeout=120)
-    sys.exit(r.returncode)
 
 
 def parse_ss(text):
@@ -86,7 +69,4 @@ def inside():
 
 
 if __name__ == "__main__":
-    if os.environ.get(MARK) == "1":
-        inside()
-    else:
-        outside()
+    netns_main(__file__, inside, needs=("unshare", "ss"), timeout=120)

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "ps-text.h"
+#include "ps-utext.h"
 
 typedef struct
 {
@@ -147,6 +148,202 @@ test_ellipsize (void)
     }
 }
 
+/* The escaping, widths and JSON strings are plain C (ps-utext.h, used by
+ * `portscope --list` without GLib).  The references below are the GLib
+ * implementations they replaced: the output must not have changed. */
+/* ps-text.h's list: C0, DEL and C1; the Arabic letter mark, LRM and RLM,
+ * embeddings and overrides, isolates; line and paragraph separators; the
+ * Hangul fillers; then whole general categories. */
+static const gunichar reference_escaped[][2] = {
+  { 0x0000, 0x001f }, { 0x007f, 0x009f }, { 0x061c, 0x061c }, { 0x200e, 0x200f },
+  { 0x202a, 0x202e }, { 0x2066, 0x2069 }, { 0x2028, 0x2029 }, { 0x115f, 0x1160 },
+  { 0x3164, 0x3164 }, { 0xffa0, 0xffa0 },
+};
+
+static gboolean
+reference_needs_escape (gunichar c)
+{
+  GUnicodeType type = g_unichar_type (c);
+
+  for (guint i = 0; i < G_N_ELEMENTS (reference_escaped); i++)
+    if (c >= reference_escaped[i][0] && c <= reference_escaped[i][1])
+      return TRUE;
+  return type == G_UNICODE_FORMAT || type == G_UNICODE_CONTROL ||
+         type == G_UNICODE_SURROGATE || type == G_UNICODE_UNASSIGNED;
+}
+
+static char *
+reference_escape (const char *text,
+                  gsize       len)
+{
+  GString *out = g_string_new (NULL);
+  const char *p = text;
+  const char *end = text + len;
+
+  while (p < end)
+    {
+      gunichar c = g_utf8_get_char_validated (p, end - p);
+
+      if (c == (gunichar) -1 || c == (gunichar) -2)
+        {
+          g_string_append_printf (out, "\\x%02X", (guint) (guchar) *p);
+          p++;
+          continue;
+        }
+      if (c == '\\')
+        g_string_append (out, "\\\\");
+      else if (c < 0x80 && reference_needs_escape (c))
+        g_string_append_printf (out, "\\x%02X", (guint) c);
+      else if (reference_needs_escape (c))
+        g_string_append_printf (out, "\\u{%04X}", (guint) c);
+      else
+        g_string_append_len (out, p, g_utf8_next_char (p) - p);
+      p = g_utf8_next_char (p);
+    }
+  return g_string_free (out, FALSE);
+}
+
+static gsize
+reference_width (const char *text)
+{
+  gsize width = 0;
+
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (g_unichar_iszerowidth (c))
+        continue;
+      width += g_unichar_iswide (c) ? 2 : 1;
+    }
+  return width;
+}
+
+static char *
+reference_json_string (const char *text)
+{
+  g_autofree char *valid = g_utf8_make_valid (text, -1);
+  GString *out = g_string_new ("\"");
+
+  for (const char *p = valid; *p != '\0'; p++)
+    {
+      guchar c = (guchar) *p;
+
+      if (c == '"' || c == '\\')
+        g_string_append_printf (out, "\\%c", c);
+      else if (c == '\b')
+        g_string_append (out, "\\b");
+      else if (c == '\f')
+        g_string_append (out, "\\f");
+      else if (c == '\n')
+        g_string_append (out, "\\n");
+      else if (c == '\r')
+        g_string_append (out, "\\r");
+      else if (c == '\t')
+        g_string_append (out, "\\t");
+      else if (c < 0x20 || c == 0x7f)
+        g_string_append_printf (out, "\\u%04x", c);
+      else
+        g_string_append_c (out, (char) c);
+    }
+  g_string_append_c (out, '"');
+  return g_string_free (out, FALSE);
+}
+
+static void
+check_same_as_glib (const char *text,
+                    gsize       len)
+{
+  g_autofree char *ours = ps_text_escape_visible (text, len);
+  g_autofree char *reference = reference_escape (text, len);
+
+  g_assert_cmpstr (ours, ==, reference);
+  g_assert_cmpuint (ps_utext_display_width (ours), ==, reference_width (ours));
+  if (memchr (text, '\0', len) == NULL)
+    {
+      g_autofree char *copy = g_strndup (text, len);
+      g_autofree char *json_ref = reference_json_string (copy);
+      PsBuf json = { 0 };
+
+      ps_utext_json_string (&json, copy);
+      g_assert_cmpstr (json.data, ==, json_ref);
+      ps_buf_clear (&json);
+    }
+}
+
+static void
+test_every_character_as_glib (void)
+{
+  for (gunichar c = 1; c < 0x110000; c++)
+    {
+      char buf[8];
+      gsize n;
+
+      if (c >= 0xd800 && c <= 0xdfff)
+        continue;
+      n = g_unichar_to_utf8 (c, buf);
+      check_same_as_glib (buf, n);
+    }
+}
+
+static void
+test_random_bytes_as_glib (void)
+{
+  /* Lead and continuation bytes, boundaries of overlong, surrogate and
+   * out-of-range forms, ASCII controls. */
+  static const guint8 alphabet[] = {
+    0x00, 0x01, 0x1f, 0x20, 0x22, 0x41, 0x5c, 0x7f, 0x80, 0x8f, 0x90, 0x9f, 0xa0,
+    0xbf, 0xc0, 0xc1, 0xc2, 0xdf, 0xe0, 0xe1, 0xe2, 0xed, 0xee, 0xef, 0xf0, 0xf1,
+    0xf4, 0xf5, 0xf8, 0xfc, 0xfe, 0xff,
+  };
+  GRand *rand = g_rand_new_with_seed (26112026);
+
+  for (guint round = 0; round < 200000; round++)
+    {
+      guint8 buf[12];
+      gsize len = g_rand_int_range (rand, 1, sizeof buf);
+
+      for (gsize i = 0; i < len; i++)
+        buf[i] = g_rand_boolean (rand)
+                   ? alphabet[g_rand_int_range (rand, 0, G_N_ELEMENTS (alphabet))]
+                   : (guint8) g_rand_int_range (rand, 0, 256);
+      check_same_as_glib ((const char *) buf, len);
+    }
+  g_rand_free (rand);
+}
+
+static void
+test_argv_from_cmdline (void)
+{
+  static const struct
+  {
+    const char *cmdline;
+    gsize len;
+    const char *joined;           /* arguments joined by '|' */
+    guint n;
+  } cases[] = {
+    { "a\0bb\0", 5, "a|bb", 2 },
+    { "a\0bb", 4, "a|bb", 2 },            /* overwritten: no final NUL */
+    { "a\0\0b\0", 5, "a||b", 3 },         /* an empty argument */
+    { "\0", 1, "", 1 },
+    { "", 0, "", 0 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_auto(GStrv) argv = ps_utext_argv_from_cmdline (cases[i].cmdline, cases[i].len);
+      g_autofree char *joined = g_strjoinv ("|", argv);
+
+      g_assert_cmpuint (g_strv_length (argv), ==, cases[i].n);
+      g_assert_cmpstr (joined, ==, cases[i].joined);
+    }
+  {
+    g_auto(GStrv) none = ps_utext_argv_from_cmdline (NULL, 0);
+
+    g_assert_cmpuint (g_strv_length (none), ==, 0);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -158,6 +355,9 @@ main (int   argc,
   g_test_add_func ("/text/escape/random-bytes", test_escape_random_bytes);
   g_test_add_func ("/text/escape/argv", test_escape_argv);
   g_test_add_func ("/text/ellipsize", test_ellipsize);
+  g_test_add_func ("/text/utext/every-character-as-glib", test_every_character_as_glib);
+  g_test_add_func ("/text/utext/random-bytes-as-glib", test_random_bytes_as_glib);
+  g_test_add_func ("/text/utext/argv-from-cmdline", test_argv_from_cmdline);
 
   return g_test_run ();
 }

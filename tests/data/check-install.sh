@@ -33,6 +33,8 @@ need () {
 
 need "$bindir/portscope"
 need "$libexecdir/portscope-helper"
+# `portscope` (no GLib) executes the GLib CLI for all but --list.
+need "$libexecdir/portscope-cli"
 # The window (GTK) is its own executable; `portscope` runs it (not with -Dgui=disabled).
 if [ -e "$build/src/portscope-window" ]; then
   need "$libexecdir/portscope-window"
@@ -50,6 +52,7 @@ done
 
 [ -x "$root$bindir/portscope" ] || { echo "portscope is not executable" >&2; status=1; }
 [ -x "$root$libexecdir/portscope-helper" ] || { echo "portscope-helper is not executable" >&2; status=1; }
+[ -x "$root$libexecdir/portscope-cli" ] || { echo "portscope-cli is not executable" >&2; status=1; }
 
 # The installed desktop file, metainfo and icons agree with each other.
 if command -v appstreamcli >/dev/null 2>&1; then
@@ -64,7 +67,7 @@ grep -q "<launchable type=\"desktop-id\">$app_id.desktop</launchable>" "$root$da
 unexpected=$(find "$root" -type f | while read -r f; do
   f=${f#"$root"}
   case "$f" in
-    "$bindir/portscope"|"$libexecdir/portscope-helper"|"$libexecdir/portscope-window") ;;
+    "$bindir/portscope"|"$libexecdir/portscope-cli"|"$libexecdir/portscope-helper"|"$libexecdir/portscope-window") ;;
     "$datadir"/applications/*|"$datadir"/metainfo/*|"$datadir"/icons/*) ;;
     "$datadir"/glib-2.0/schemas/*|"$datadir"/polkit-1/actions/*|"$localedir"/*) ;;
     *) echo "$f" ;;
