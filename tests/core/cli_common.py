@@ -12,21 +12,21 @@ LISTENER = os.path.join(HERE, "listener.py")
 PYTHON = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
 
 
-def cli_bin():
-    """The GLib CLI (portscope-cli), which `portscope` executes for all but --list."""
-    path = os.environ.get("PORTSCOPE_CLI_BIN")
+def built_binary(variable, what):
+    path = os.environ.get(variable)
     if not path or not os.path.exists(path):
-        print("PORTSCOPE_CLI_BIN is not set to the built portscope-cli", file=sys.stderr)
+        print("%s is not set to the built %s" % (variable, what), file=sys.stderr)
         sys.exit(1)
     return path
+
+
+def cli_bin():
+    """The GLib CLI, which `portscope` executes for all but the --list forms."""
+    return built_binary("PORTSCOPE_CLI_BIN", "portscope-cli")
 
 
 def portscope_bin():
-    path = os.environ.get("PORTSCOPE_BIN")
-    if not path or not os.path.exists(path):
-        print("PORTSCOPE_BIN is not set to the built binary", file=sys.stderr)
-        sys.exit(1)
-    return path
+    return built_binary("PORTSCOPE_BIN", "binary")
 
 
 class Listener:
@@ -124,9 +124,13 @@ NETNS_MARK = "PORTSCOPE_TEST_IN_NETNS"
 
 
 def netns_main(script, inside, needs=("unshare",), timeout=120):
-    """Runs INSIDE() in a fresh network namespace: SCRIPT runs itself again
-    under `unshare -n`.  Needs root and the tools NEEDS: exits 77 otherwise."""
+    """Runs INSIDE() in a fresh network namespace (loopback up): SCRIPT runs
+    itself again under `unshare -n`.  Needs root and the tools NEEDS: exits 77 otherwise."""
     if os.environ.get(NETNS_MARK) == "1":
+        r = run(["ip", "link", "set", "lo", "up"])
+        if r.returncode != 0:
+            print("ip link set lo up failed: %s" % r.stderr.decode(errors="replace"))
+            sys.exit(1)
         inside()
         return
     if os.geteuid() != 0 or any(shutil.which(tool) is None for tool in needs):
