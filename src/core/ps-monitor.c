@@ -37,6 +37,7 @@ struct _PsMonitor
   guint owners_pending : 1;  /* the fast first scan ran: a full one follows */
   guint pending_refresh : 1; /* a refresh arrived while a scan ran */
   guint held : 1;            /* ps_monitor_set_held(): no scan starts */
+  guint make_items : 1;      /* the next scan makes the list's items */
 };
 
 G_DEFINE_FINAL_TYPE (PsMonitor, ps_monitor, G_TYPE_OBJECT)
@@ -74,12 +75,14 @@ typedef struct
   PsBackend *backend;
   PsSnapshot *previous;      /* nullable: to tell whether anything changed */
   PsScanFlags flags;
+  gboolean make_items;       /* the prefetch: make the list's items here */
 } ScanData;
 
 typedef struct
 {
   PsSnapshot *snapshot;
   PsSnapshotDiff *diff;      /* vs the previous snapshot; NULL when none */
+  GPtrArray *items;          /* nullable: ps_socket_list_make_items () */
   gboolean changed;
 } ScanResult;
 
@@ -97,6 +100,7 @@ scan_result_free (ScanResult *result)
 {
   g_clear_pointer (&result->snapshot, ps_socket_list_release_snapshot);
   g_clear_pointer (&result->diff, ps_snapshot_diff_free);
+  g_clear_pointer (&result->items, g_ptr_array_unref);
   g_free (result);
 }
 
@@ -123,6 +127,10 @@ scan_thread (GTask        *task,
 
   result = g_new0 (ScanResult, 1);
   result->snapshot = snapshot;
+  /* The window's first snapshot: its 20,000 items are made here, while the
+   * main thread maps the window, rather than in the first apply. */
+  if (data->make_items)
+    result->items = ps_socket_list_make_items (snapshot);
   if (data->previous == NULL)
     {
       result->changed = TRUE;
@@ -189,6 +197,8 @@ start_scan (PsMonitor   *self,
   data->backend = g_object_ref (self->backend);
   data->previous = self->snapshot != NULL ? ps_snapshot_ref (self->snapshot) : NULL;
   data->flags = flags;
+  data->make_items = self->make_items;
+  self->make_items = FALSE;
 
   task = g_task_new (NULL, self->cancellable, scan_done_cb, NULL);
   g_task_set_source_tag (task, start_scan);
@@ -317,6 +327,8 @@ scan_done_cb (GObject      *source_object,
       if (scan->diff != NULL)
         ps_socket_list_note_diff (data->previous, scan->snapshot,
                                   g_steal_pointer (&scan->diff));
+      if (scan->items != NULL)
+        ps_socket_list_note_items (scan->snapshot, g_steal_pointer (&scan->items));
       g_clear_pointer (&self->snapshot, ps_socket_list_release_snapshot);
       self->snapshot = g_steal_pointer (&scan->snapshot);
       scan_result_free (scan);
@@ -530,6 +542,7 @@ ps_monitor_prefetch (PsMonitor *self)
   if (self->started || self->scanning)
     return;
   g_clear_handle_id (&self->start_id, g_source_remove);
+  self->make_items = TRUE;
   start_first_scan (self);
 }
 

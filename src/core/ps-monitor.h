@@ -32,7 +32,8 @@ PsMonitor *ps_monitor_new (PsBackend *backend);
 
 /* Starts the first scan (sockets only, PS_SCAN_NO_OWNERS) now, even while
  * inactive, so that its snapshot is at hand when the view appears ("updated"
- * is emitted as usual).  No timer runs while inactive; the scan with owners
+ * is emitted as usual).  The worker also makes the PsSocketItems a list
+ * applying that snapshot needs (ps_socket_list_note_items()).  No timer runs while inactive; the scan with owners
  * starts when the monitor is (or becomes) active.  Does nothing once a scan
  * has started. */
 void ps_monitor_prefetch (PsMonitor *self);

@@ -292,6 +292,69 @@ ps_socket_list_note_diff (PsSnapshot     *before,
   hint_diff = diff;
 }
 
+/* The items hint: items made on a worker for a snapshot not yet applied. */
+static PsSnapshot *items_snapshot;
+static GPtrArray *items_hint;
+
+/* Adopted items leave a NULL behind. */
+static void
+item_unref (gpointer item)
+{
+  if (item != NULL)
+    g_object_unref (item);
+}
+
+GPtrArray *
+ps_socket_list_make_items (PsSnapshot *snapshot)
+{
+  guint n;
+  GPtrArray *items;
+
+  g_return_val_if_fail (snapshot != NULL, NULL);
+
+  n = ps_snapshot_get_n_sockets (snapshot);
+  items = g_ptr_array_new_full (n, item_unref);
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (items, ps_socket_item_new (snapshot, i));
+  return items;
+}
+
+static void
+clear_items_hint (void)
+{
+  g_clear_pointer (&items_hint, g_ptr_array_unref);
+  g_clear_pointer (&items_snapshot, ps_socket_list_release_snapshot);
+}
+
+void
+ps_socket_list_note_items (PsSnapshot *snapshot,
+                           GPtrArray  *items)
+{
+  g_return_if_fail (snapshot != NULL);
+  g_return_if_fail (items != NULL);
+  g_return_if_fail (items->len == ps_snapshot_get_n_sockets (snapshot));
+
+  clear_items_hint ();
+  g_ptr_array_set_free_func (items, item_unref);
+  items_snapshot = ps_snapshot_ref (snapshot);
+  items_hint = items;
+}
+
+/* The item for new row INDEX of SNAPSHOT: the hint's when it has one. */
+static PsSocketItem *
+take_item (PsSnapshot *snapshot,
+           guint       index)
+{
+  if (items_hint != NULL && items_snapshot == snapshot && items_hint->pdata[index] != NULL)
+    {
+      PsSocketItem *item = items_hint->pdata[index];
+
+      items_hint->pdata[index] = NULL;
+      return item;
+    }
+  return ps_socket_item_new (snapshot, index);
+}
+
 /* Releasing snapshots: one worker, started on first use. */
 
 static void
@@ -358,6 +421,10 @@ ps_socket_list_apply (PsSocketList *self,
     }
 
   self->in_apply = TRUE;
+
+  /* Items made for another snapshot will not be used. */
+  if (items_snapshot != NULL && items_snapshot != snapshot)
+    clear_items_hint ();
 
   old_rows = self->rows;
   n_old = old_rows->len;
@@ -456,7 +523,7 @@ ps_socket_list_apply (PsSocketList *self,
         }
       else
         {
-          PsRow row = { ps_socket_item_new (snapshot, j), socket, 0 };
+          PsRow row = { take_item (snapshot, j), socket, 0 };
 
           if (run.removed == 0 && run.added == 0)
             {
@@ -486,6 +553,10 @@ ps_socket_list_apply (PsSocketList *self,
       batch->items = new_items;
       g_ptr_array_add (self->new_batches, batch);
     }
+
+  /* The items made for this snapshot that no row took are not needed. */
+  if (items_snapshot == snapshot)
+    clear_items_hint ();
 
   commit (self, old_rows, new_rows, runs);
 

@@ -846,6 +846,97 @@ test_diff_hint (void)
   g_assert_finalize_object (hinted);
 }
 
+/* Items made ahead (on the monitor's worker) for a snapshot: the list that
+ * applies it adopts them, in order, with the usual emissions and flags; a
+ * second list makes its own; an apply of another snapshot drops them. */
+static gpointer
+make_items_thread (gpointer data)
+{
+  return ps_socket_list_make_items (data);
+}
+
+static void
+test_items_hint (void)
+{
+  const guint old_ports[] = { 1000, 1010, 1020 };
+  const guint new_ports[] = { 1000, 1005, 1010, 1020, 1030 };
+  g_autoptr(GArray) ports = ports_range (2000);
+  g_autoptr(PsSnapshot) snapshot = snapshot_from_array (ports);
+  g_autoptr(PsSnapshot) first = snapshot_from_ports (old_ports, G_N_ELEMENTS (old_ports));
+  g_autoptr(PsSnapshot) second = snapshot_from_ports (new_ports, G_N_ELEMENTS (new_ports));
+  g_autoptr(PsSnapshot) unused = snapshot_from_ports (old_ports, G_N_ELEMENTS (old_ports));
+  PsSocketList *list = list_new (3000, 3000);
+  PsSocketList *other = list_new (3000, 3000);
+  const Change expected[] = { { 0, 0, 2000 } };
+  g_autoptr(GPtrArray) made = NULL;
+  g_autoptr(GPtrArray) refs = g_ptr_array_new_with_free_func (g_object_unref);
+  gpointer dropped;
+  Recorder rec;
+
+  /* Made on another thread, as the monitor does. */
+  made = g_thread_join (g_thread_new ("make-items", make_items_thread, snapshot));
+  g_assert_cmpuint (made->len, ==, 2000);
+  for (guint i = 0; i < made->len; i++)
+    g_ptr_array_add (refs, g_object_ref (g_ptr_array_index (made, i)));
+  ps_socket_list_note_items (snapshot, g_steal_pointer (&made));
+
+  recorder_init (&rec, G_LIST_MODEL (list));
+  ps_socket_list_apply (list, snapshot);
+  assert_log (&rec, expected, G_N_ELEMENTS (expected));
+  for (guint i = 0; i < 2000; i++)
+    {
+      g_autoptr(PsSocketItem) item = g_list_model_get_item (G_LIST_MODEL (list), i);
+
+      g_assert_true (item == g_ptr_array_index (refs, i));
+      g_assert_true (ps_socket_item_get_socket (item) == ps_snapshot_get_socket (snapshot, i));
+      g_assert_false (ps_socket_item_get_is_new (item));
+    }
+  recorder_clear (&rec);
+
+  /* Each item goes to one list. */
+  ps_socket_list_apply (other, snapshot);
+  for (guint i = 0; i < 2000; i += 7)
+    {
+      g_autoptr(PsSocketItem) item = g_list_model_get_item (G_LIST_MODEL (other), i);
+
+      g_assert_true (item != g_ptr_array_index (refs, i));
+      g_assert_true (ps_socket_item_get_socket (item) == ps_snapshot_get_socket (snapshot, i));
+    }
+  g_assert_finalize_object (other);
+  g_ptr_array_set_size (refs, 0);
+  g_assert_finalize_object (list);
+
+  /* Later applies: the rows added take the hint's items and are new. */
+  list = list_new (3000, 3000);
+  ps_socket_list_apply (list, first);
+  made = ps_socket_list_make_items (second);
+  g_ptr_array_add (refs, g_object_ref (g_ptr_array_index (made, 1)));   /* 1005 */
+  g_ptr_array_add (refs, g_object_ref (g_ptr_array_index (made, 4)));   /* 1030 */
+  ps_socket_list_note_items (second, g_steal_pointer (&made));
+  ps_socket_list_apply (list, second);
+  assert_ports (G_LIST_MODEL (list), new_ports, G_N_ELEMENTS (new_ports));
+  {
+    g_autoptr(PsSocketItem) added = g_list_model_get_item (G_LIST_MODEL (list), 1);
+    g_autoptr(PsSocketItem) last = g_list_model_get_item (G_LIST_MODEL (list), 4);
+
+    g_assert_true (added == g_ptr_array_index (refs, 0));
+    g_assert_true (last == g_ptr_array_index (refs, 1));
+    g_assert_true (ps_socket_item_get_is_new (added));
+  }
+  g_ptr_array_set_size (refs, 0);
+  g_assert_finalize_object (list);
+
+  /* Applying another snapshot lets go of the items made for UNUSED. */
+  list = list_new (3000, 3000);
+  made = ps_socket_list_make_items (unused);
+  dropped = g_ptr_array_index (made, 0);
+  g_object_add_weak_pointer (G_OBJECT (dropped), &dropped);
+  ps_socket_list_note_items (unused, g_steal_pointer (&made));
+  ps_socket_list_apply (list, first);
+  g_assert_null (dropped);
+  g_assert_finalize_object (list);
+}
+
 static void
 test_n_hidden (void)
 {
@@ -1076,6 +1167,7 @@ main (int   argc,
   g_test_add_func ("/model/list/changed-one", test_changed_one);
   g_test_add_func ("/model/list/runs", test_runs);
   g_test_add_func ("/model/list/diff-hint", test_diff_hint);
+  g_test_add_func ("/model/list/items-hint", test_items_hint);
   g_test_add_func ("/model/list/n-hidden", test_n_hidden);
   g_test_add_func ("/model/item/properties", test_item_properties);
   g_test_add_func ("/model/item/lazy-notify", test_item_lazy_notify);
