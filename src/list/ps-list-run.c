@@ -217,8 +217,9 @@ socket_view (const Listing      *listing,
       owners[n].container = p->container;
       n++;
     }
-  /* A stable order, as the scanner's. */
-  qsort (owners, n, sizeof *owners, compare_owner_pid);
+  /* A stable order, as the scanner's (qsort wants a non-null array even for 0). */
+  if (n > 1)
+    qsort (owners, n, sizeof *owners, compare_owner_pid);
   out->owners = owners;
   out->n_owners = n;
   out->owner_hidden = PS_LIST_OWNER_VISIBLE;
