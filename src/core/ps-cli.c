@@ -81,7 +81,7 @@ ps_cli_add_options (GApplication *app)
 
   g_application_add_main_option_entries (app, cli_entries);
   g_application_set_option_context_summary (app,
-    _("Shows which programs listen on which ports.  Without --list or --watch, opens the window (on PORT if given)."));
+    _("Shows which programs listen on which ports.  Without --list, --watch or --end, opens the window (on PORT if given)."));
   g_application_set_option_context_description (app,
     _("--end PORT asks the process that listens on PORT to exit (SIGTERM) and waits for it; "
       "--force then stops it at once (SIGKILL). Services, containers and the system's first "
