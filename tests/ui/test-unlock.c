@@ -21,45 +21,10 @@
 #include "ps-backend.h"
 #include "ps-helper-backend.h"
 #include "ps-window.h"
-
-#define DEADLINE_USEC (30 * G_USEC_PER_SEC)
+#include "ui-common.h"
 
 static char *fake_dir;
 static const char * const scripts[] = { "dismiss", "deny", "allow", "wait" };
-
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-wake_up (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-/* Spins the main loop until CONDITION holds; FALSE after the deadline. */
-static gboolean
-wait_for (Condition condition,
-          gpointer  data)
-{
-  gint64 deadline = g_get_monotonic_time () + DEADLINE_USEC;
-  guint tick = g_timeout_add (25, wake_up, NULL);
-  gboolean ok;
-
-  while (!(ok = condition (data)) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-
-  g_source_remove (tick);
-  return ok;
-}
-
-static gpointer
-template_child (gpointer    widget,
-                const char *name)
-{
-  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (widget), PS_TYPE_WINDOW, name);
-
-  g_assert_nonnull (child);
-  return child;
-}
 
 /* Writes an executable shell script DIR/pkexec with BODY into the scratch
  * folder (the backend reads pkexec's exit status only from a "pkexec") and
@@ -83,7 +48,7 @@ use_pkexec (const char *dir,
 static const char *
 subtitle (PsWindow *window)
 {
-  return adw_window_title_get_subtitle (template_child (window, "window_title"));
+  return adw_window_title_get_subtitle (ui_template_child (window, PS_TYPE_WINDOW, "window_title"));
 }
 
 static PsBackendKind
@@ -108,7 +73,7 @@ window_new (void)
 
   gtk_window_set_default_size (GTK_WINDOW (window), 1000, 600);
   gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (wait_for (has_full_snapshot, window));
+  g_assert_true (ui_wait_for (has_full_snapshot, window));
   return window;
 }
 
@@ -127,8 +92,8 @@ window_destroy_and_check (PsWindow *window)
   g_object_add_weak_pointer (G_OBJECT (window), &window_ptr);
   g_object_add_weak_pointer (G_OBJECT (monitor_ptr), &monitor_ptr);
   gtk_window_destroy (GTK_WINDOW (window));
-  g_assert_true (wait_for (is_null, &window_ptr));
-  g_assert_true (wait_for (is_null, &monitor_ptr));
+  g_assert_true (ui_wait_for (is_null, &window_ptr));
+  g_assert_true (ui_wait_for (is_null, &monitor_ptr));
 }
 
 static gboolean
@@ -158,13 +123,13 @@ static gboolean
 toast_shown (gpointer data)
 {
   TextWait *wait = data;
-  GtkWidget *overlay = template_child (wait->window, "toast_overlay");
+  GtkWidget *overlay = ui_template_child (wait->window, PS_TYPE_WINDOW, "toast_overlay");
 
   for (GtkWidget *child = gtk_widget_get_first_child (overlay);
        child != NULL;
        child = gtk_widget_get_next_sibling (child))
     {
-      if (child == GTK_WIDGET (template_child (wait->window, "leaflet")))
+      if (child == GTK_WIDGET (ui_template_child (wait->window, PS_TYPE_WINDOW, "leaflet")))
         continue;
       if (find_label (child, wait->text))
         return TRUE;
@@ -176,13 +141,13 @@ toast_shown (gpointer data)
 static void
 activate_unlock (PsWindow *window)
 {
-  GtkWidget *button = template_child (window, "unlock_button");
+  GtkWidget *button = ui_template_child (window, PS_TYPE_WINDOW, "unlock_button");
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "window.unlock", NULL));
   g_assert_true (gtk_widget_get_visible (button));
   g_assert_true (GTK_IS_SPINNER (gtk_button_get_child (GTK_BUTTON (button))));
   g_assert_cmpstr (gtk_widget_get_tooltip_text (button), ==, "Waiting for authentication…");
-  g_assert_cmpstr (gtk_button_get_label (template_child (window, "banner_unlock_button")), ==,
+  g_assert_cmpstr (gtk_button_get_label (ui_template_child (window, PS_TYPE_WINDOW, "banner_unlock_button")), ==,
                    "Waiting for authentication…");
 }
 
@@ -196,7 +161,7 @@ limited_subtitle (void)
 static gboolean
 waiting_over (gpointer data)
 {
-  GtkWidget *button = template_child (data, "unlock_button");
+  GtkWidget *button = ui_template_child (data, PS_TYPE_WINDOW, "unlock_button");
 
   return !GTK_IS_SPINNER (gtk_button_get_child (GTK_BUTTON (button)));
 }
@@ -212,20 +177,20 @@ refused (const char *dir,
   use_pkexec (dir, body);
   window = window_new ();
   g_assert_cmpint (kind (window), ==, PS_BACKEND_KIND_LOCAL);
-  g_assert_false (gtk_widget_get_visible (template_child (window, "lock_button")));
+  g_assert_false (gtk_widget_get_visible (ui_template_child (window, PS_TYPE_WINDOW, "lock_button")));
   /* Unlock is offered unless it could not help (running as root). */
-  g_assert_cmpint (gtk_widget_get_visible (template_child (window, "unlock_button")), ==, geteuid () != 0);
+  g_assert_cmpint (gtk_widget_get_visible (ui_template_child (window, PS_TYPE_WINDOW, "unlock_button")), ==, geteuid () != 0);
 
   activate_unlock (window);
-  g_assert_true (wait_for (waiting_over, window));
+  g_assert_true (ui_wait_for (waiting_over, window));
   wait = (TextWait) { window, message };
-  g_assert_true (wait_for (toast_shown, &wait));
+  g_assert_true (ui_wait_for (toast_shown, &wait));
 
   /* Still the limited view, and it says so. */
   g_assert_cmpint (kind (window), ==, PS_BACKEND_KIND_LOCAL);
   g_assert_cmpstr (subtitle (window), ==, limited_subtitle ());
-  g_assert_false (gtk_widget_get_visible (template_child (window, "lock_button")));
-  g_assert_cmpstr (gtk_widget_get_tooltip_text (template_child (window, "unlock_button")), ==,
+  g_assert_false (gtk_widget_get_visible (ui_template_child (window, PS_TYPE_WINDOW, "lock_button")));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (ui_template_child (window, PS_TYPE_WINDOW, "unlock_button")), ==,
                    "Unlock — show every owner");
 
   window_destroy_and_check (window);
@@ -313,8 +278,8 @@ unlock (PsWindow *window)
   pid_t pid;
 
   activate_unlock (window);
-  g_assert_true (wait_for (is_unlocked, window));
-  g_assert_true (wait_for (waiting_over, window));
+  g_assert_true (ui_wait_for (is_unlocked, window));
+  g_assert_true (ui_wait_for (waiting_over, window));
 
   /* The real helper answers now, through the monitor. */
   backend = PS_HELPER_BACKEND (ps_monitor_get_backend (ps_window_get_monitor (window)));
@@ -329,12 +294,12 @@ unlock (PsWindow *window)
   g_assert_cmpstr (exe, ==, expected);
 
   wait.n_scans = ps_monitor_get_n_scans (ps_window_get_monitor (window));
-  g_assert_true (wait_for (scanned_since, &wait));
+  g_assert_true (ui_wait_for (scanned_since, &wait));
   g_assert_cmpint (kind (window), ==, PS_BACKEND_KIND_PRIVILEGED);
 
-  g_assert_true (gtk_widget_get_visible (template_child (window, "lock_button")));
-  g_assert_false (gtk_widget_get_visible (template_child (window, "unlock_button")));
-  g_assert_false (gtk_widget_get_visible (template_child (window, "banner_unlock_button")));
+  g_assert_true (gtk_widget_get_visible (ui_template_child (window, PS_TYPE_WINDOW, "lock_button")));
+  g_assert_false (gtk_widget_get_visible (ui_template_child (window, PS_TYPE_WINDOW, "unlock_button")));
+  g_assert_false (gtk_widget_get_visible (ui_template_child (window, PS_TYPE_WINDOW, "banner_unlock_button")));
   return pid;
 }
 
@@ -343,11 +308,11 @@ lock (PsWindow *window,
       pid_t     helper_pid)
 {
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "window.lock", NULL));
-  g_assert_true (wait_for (is_locked, window));
+  g_assert_true (ui_wait_for (is_locked, window));
   g_assert_cmpint (kind (window), ==, PS_BACKEND_KIND_LOCAL);
-  g_assert_false (gtk_widget_get_visible (template_child (window, "lock_button")));
+  g_assert_false (gtk_widget_get_visible (ui_template_child (window, PS_TYPE_WINDOW, "lock_button")));
   /* Lock ends the helper. */
-  g_assert_true (wait_for (process_gone, GINT_TO_POINTER (helper_pid)));
+  g_assert_true (ui_wait_for (process_gone, GINT_TO_POINTER (helper_pid)));
 }
 
 static void
@@ -371,13 +336,13 @@ test_unlock_and_lock (void)
   /* The list goes on in the limited view. */
   wait = (ScanWait) { window, ps_monitor_get_n_scans (ps_window_get_monitor (window)) };
   ps_monitor_refresh (ps_window_get_monitor (window), FALSE);
-  g_assert_true (wait_for (scanned_since, &wait));
+  g_assert_true (ui_wait_for (scanned_since, &wait));
   g_assert_cmpstr (subtitle (window), ==, limited_subtitle ());
 
   /* Unlock again works, and closing the window ends the helper. */
   pid = unlock (window);
   window_destroy_and_check (window);
-  g_assert_true (wait_for (process_gone, GINT_TO_POINTER (pid)));
+  g_assert_true (ui_wait_for (process_gone, GINT_TO_POINTER (pid)));
 }
 
 static gboolean
@@ -385,8 +350,8 @@ helper_banner_shown (gpointer data)
 {
   PsWindow *window = data;
 
-  return gtk_revealer_get_reveal_child (template_child (window, "hidden_banner")) &&
-         g_strcmp0 (gtk_label_get_text (template_child (window, "hidden_banner_title")),
+  return gtk_revealer_get_reveal_child (ui_template_child (window, PS_TYPE_WINDOW, "hidden_banner")) &&
+         g_strcmp0 (gtk_label_get_text (ui_template_child (window, PS_TYPE_WINDOW, "hidden_banner_title")),
                     "The helper stopped unexpectedly; retrying…") == 0;
 }
 
@@ -419,20 +384,20 @@ test_helper_dies (void)
   g_assert_cmpuint (n_rows, >, 0);
 
   g_assert_cmpint (kill (pid, SIGKILL), ==, 0);
-  g_assert_true (wait_for (helper_banner_shown, window));
-  g_assert_cmpstr (gtk_label_get_text (template_child (window, "hidden_banner_label")), !=, "");
+  g_assert_true (ui_wait_for (helper_banner_shown, window));
+  g_assert_cmpstr (gtk_label_get_text (ui_template_child (window, PS_TYPE_WINDOW, "hidden_banner_label")), !=, "");
 
   /* The list keeps the last snapshot; the view is still the unlocked one. */
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (ps_window_get_socket_list (window))), ==, n_rows);
   g_assert_true (ps_socket_list_get_snapshot (ps_window_get_socket_list (window)) == before);
   g_assert_cmpstr (subtitle (window), ==, "All processes — unlocked");
-  g_assert_true (gtk_widget_is_sensitive (template_child (window, "column_view")));
+  g_assert_true (gtk_widget_is_sensitive (ui_template_child (window, PS_TYPE_WINDOW, "column_view")));
 
   /* After the backoff the helper is started again and a good scan hides the banner. */
-  g_assert_true (wait_for (helper_back, window));
+  g_assert_true (ui_wait_for (helper_back, window));
   restarted = ps_helper_backend_get_helper_pid (PS_HELPER_BACKEND (ps_monitor_get_backend (ps_window_get_monitor (window))));
   g_assert_cmpint (restarted, !=, pid);
-  g_assert_true (wait_for (process_gone, GINT_TO_POINTER (pid)));
+  g_assert_true (ui_wait_for (process_gone, GINT_TO_POINTER (pid)));
 
   lock (window, restarted);
   window_destroy_and_check (window);
@@ -453,7 +418,7 @@ test_close_while_waiting (void)
   use_pkexec ("wait", body);
   window = window_new ();
   activate_unlock (window);
-  g_assert_true (wait_for (file_exists, pid_file));
+  g_assert_true (ui_wait_for (file_exists, pid_file));
   g_assert_true (g_file_get_contents (pid_file, &pid_text, NULL, NULL));
   pid = (pid_t) g_ascii_strtoll (pid_text, NULL, 10);
   g_assert_cmpint (pid, >, 1);
@@ -461,7 +426,7 @@ test_close_while_waiting (void)
 
   window_destroy_and_check (window);
   /* The prompt (here: the fake pkexec) is ended, not left behind. */
-  g_assert_true (wait_for (process_gone, GINT_TO_POINTER (pid)));
+  g_assert_true (ui_wait_for (process_gone, GINT_TO_POINTER (pid)));
 }
 
 typedef struct
@@ -475,13 +440,13 @@ static gboolean
 banner_is (gpointer data)
 {
   BannerWait *wait = data;
-  gboolean revealed = gtk_revealer_get_reveal_child (template_child (wait->window, "hidden_banner"));
+  gboolean revealed = gtk_revealer_get_reveal_child (ui_template_child (wait->window, PS_TYPE_WINDOW, "hidden_banner"));
 
   if (g_strcmp0 (subtitle (wait->window), wait->subtitle) != 0)
     return FALSE;
   if (wait->title == NULL)
     return !revealed;
-  return revealed && g_strcmp0 (gtk_label_get_text (template_child (wait->window, "hidden_banner_title")),
+  return revealed && g_strcmp0 (gtk_label_get_text (ui_template_child (wait->window, PS_TYPE_WINDOW, "hidden_banner_title")),
                                 wait->title) == 0;
 }
 
@@ -521,21 +486,21 @@ test_hidden_banner (void)
   ps_monitor_refresh (ps_window_get_monitor (window), TRUE);
 
   wait = (BannerWait) { window, "Some ports belong to other users", "Host processes" };
-  g_assert_true (wait_for (banner_is, &wait));
-  g_assert_true (g_str_has_suffix (gtk_label_get_text (template_child (window, "hidden_banner_label")),
+  g_assert_true (ui_wait_for (banner_is, &wait));
+  g_assert_true (g_str_has_suffix (gtk_label_get_text (ui_template_child (window, PS_TYPE_WINDOW, "hidden_banner_label")),
                                    "but cannot see which programs hold them or end them.") ||
-                 g_str_has_suffix (gtk_label_get_text (template_child (window, "hidden_banner_label")),
+                 g_str_has_suffix (gtk_label_get_text (ui_template_child (window, PS_TYPE_WINDOW, "hidden_banner_label")),
                                    "but cannot see which program holds it or end it."));
   /* As root Unlock would not show more. */
-  g_assert_false (gtk_widget_get_visible (template_child (window, "banner_unlock_button")));
-  g_assert_false (gtk_widget_get_visible (template_child (window, "unlock_button")));
+  g_assert_false (gtk_widget_get_visible (ui_template_child (window, PS_TYPE_WINDOW, "banner_unlock_button")));
+  g_assert_false (gtk_widget_get_visible (ui_template_child (window, PS_TYPE_WINDOW, "unlock_button")));
 
   local = ps_local_backend_new ();
   ps_monitor_set_backend (ps_window_get_monitor (window), local);
   ps_helper_backend_stop (PS_HELPER_BACKEND (backend));
   ps_monitor_refresh (ps_window_get_monitor (window), TRUE);
   wait = (BannerWait) { window, NULL, "All processes" };
-  g_assert_true (wait_for (banner_is, &wait));
+  g_assert_true (ui_wait_for (banner_is, &wait));
 
   window_destroy_and_check (window);
   close (fd);
@@ -567,7 +532,7 @@ lists_inode (gpointer data)
 static gboolean
 banner_says_why (gpointer data)
 {
-  const char *text = gtk_label_get_text (template_child (data, "hidden_banner_label"));
+  const char *text = gtk_label_get_text (ui_template_child (data, PS_TYPE_WINDOW, "hidden_banner_label"));
 
   /* The reason the host backend found, not the generic sentence alone. */
   return strstr (text, "permission to talk to org.freedesktop.Flatpak is missing") != NULL;
@@ -596,9 +561,9 @@ test_sandbox_banner (void)
   ps_monitor_refresh (ps_window_get_monitor (window), TRUE);
 
   wait = (BannerWait) { window, "Owners are unavailable in the sandbox", "Sandboxed: owners unavailable" };
-  g_assert_true (wait_for (banner_is, &wait));
-  g_assert_true (wait_for (lists_inode, window));
-  g_assert_true (wait_for (banner_says_why, window));
+  g_assert_true (ui_wait_for (banner_is, &wait));
+  g_assert_true (ui_wait_for (lists_inode, window));
+  g_assert_true (ui_wait_for (banner_says_why, window));
   g_assert_true (banner_is (&wait));
   g_assert_false (ps_helper_backend_is_running (PS_HELPER_BACKEND (backend)));
 

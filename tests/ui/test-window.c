@@ -23,32 +23,7 @@
 #include "ps-knowledge.h"
 #include "ps-preferences-window.h"
 #include "ps-window.h"
-
-#define DEADLINE_USEC (30 * G_USEC_PER_SEC)
-
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-wake_up (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-/* Spins the main loop until CONDITION holds; FALSE after the deadline. */
-static gboolean
-wait_for (Condition condition,
-          gpointer  data)
-{
-  gint64 deadline = g_get_monotonic_time () + DEADLINE_USEC;
-  guint tick = g_timeout_add (25, wake_up, NULL);
-  gboolean ok;
-
-  while (!(ok = condition (data)) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-
-  g_source_remove (tick);
-  return ok;
-}
+#include "ui-common.h"
 
 static int
 listen_on (int         family,
@@ -97,17 +72,6 @@ own_comm (void)
   return g_strdup (g_strstrip (contents));
 }
 
-static gpointer
-template_child (gpointer    widget,
-                GType       type,
-                const char *name)
-{
-  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (widget), type, name);
-
-  g_assert_nonnull (child);
-  return child;
-}
-
 /* Finds the row of PORT/PROTOCOL/FAMILY in what the list shows (filtered,
  * sorted); returns its position or -1. */
 static int
@@ -116,7 +80,7 @@ find_shown (PsWindow   *window,
             PsProtocol  protocol,
             int         family)
 {
-  GListModel *model = G_LIST_MODEL (template_child (window, PS_TYPE_WINDOW, "selection"));
+  GListModel *model = G_LIST_MODEL (ui_template_child (window, PS_TYPE_WINDOW, "selection"));
   guint n = g_list_model_get_n_items (model);
 
   for (guint i = 0; i < n; i++)
@@ -135,7 +99,7 @@ static PsSocketItem *
 shown_item (PsWindow *window,
             int       position)
 {
-  GListModel *model = G_LIST_MODEL (template_child (window, PS_TYPE_WINDOW, "selection"));
+  GListModel *model = G_LIST_MODEL (ui_template_child (window, PS_TYPE_WINDOW, "selection"));
 
   g_assert_cmpint (position, >=, 0);
   return g_list_model_get_item (model, (guint) position);
@@ -177,7 +141,7 @@ wait_for_row (PsWindow   *window,
 {
   RowWait wait = { window, port, protocol, family, process, TRUE };
 
-  if (!wait_for (row_matches, &wait))
+  if (!ui_wait_for (row_matches, &wait))
     g_error ("no row for port %u (process %s) within the deadline", port, process ? process : "any");
   return find_shown (window, port, protocol, family);
 }
@@ -190,7 +154,7 @@ wait_for_absent (PsWindow   *window,
 {
   RowWait wait = { window, port, protocol, family, NULL, FALSE };
 
-  g_assert_true (wait_for (row_matches, &wait));
+  g_assert_true (ui_wait_for (row_matches, &wait));
 }
 
 static PsWindow *
@@ -223,9 +187,9 @@ window_destroy_and_check (PsWindow *window)
   gtk_window_destroy (GTK_WINDOW (window));
 
   /* A scan in flight holds only a weak reference: it ends on its own. */
-  g_assert_true (wait_for (is_null, &window_ptr));
-  g_assert_true (wait_for (is_null, &monitor_ptr));
-  g_assert_true (wait_for (is_null, &list_ptr));
+  g_assert_true (ui_wait_for (is_null, &window_ptr));
+  g_assert_true (ui_wait_for (is_null, &monitor_ptr));
+  g_assert_true (ui_wait_for (is_null, &list_ptr));
 }
 
 static void
@@ -256,7 +220,7 @@ labels_found (gpointer data)
   LabelWait *wait = data;
 
   g_ptr_array_set_size (wait->found, 0);
-  collect_labels (template_child (wait->window, PS_TYPE_WINDOW, "column_view"), wait->text, wait->found);
+  collect_labels (ui_template_child (wait->window, PS_TYPE_WINDOW, "column_view"), wait->text, wait->found);
   return wait->found->len > 0;
 }
 
@@ -272,15 +236,15 @@ wait_for_cell_labels (PsWindow   *window,
   LabelWait wait = { window, text, found };
 
   ps_window_set_search (window, search);
-  g_assert_true (wait_for (labels_found, &wait));
+  g_assert_true (ui_wait_for (labels_found, &wait));
 }
 
 static const char *
 fact (PsWindow   *window,
       const char *row_name)
 {
-  PsDetailPane *pane = template_child (window, PS_TYPE_WINDOW, "detail_pane");
-  PsFactRow *row = template_child (pane, PS_TYPE_DETAIL_PANE, row_name);
+  PsDetailPane *pane = ui_template_child (window, PS_TYPE_WINDOW, "detail_pane");
+  PsFactRow *row = ui_template_child (pane, PS_TYPE_DETAIL_PANE, row_name);
   GtkLabel *label = ps_fact_row_get_value_label (row);
 
   /* Every value is plain text. */
@@ -330,7 +294,7 @@ cell_has_class (gpointer data)
 {
   CellWait *wait = data;
 
-  return find_cell_with_class (template_child (wait->window, PS_TYPE_WINDOW, "column_view"),
+  return find_cell_with_class (ui_template_child (wait->window, PS_TYPE_WINDOW, "column_view"),
                                wait->port, wait->css_class);
 }
 
@@ -369,7 +333,7 @@ row_cells_found (gpointer data)
   RowCells *row = data;
 
   memset (row->cells, 0, sizeof row->cells);
-  collect_row_cells (template_child (row->window, PS_TYPE_WINDOW, "column_view"), row);
+  collect_row_cells (ui_template_child (row->window, PS_TYPE_WINDOW, "column_view"), row);
   for (guint i = 0; i < PS_N_COLUMNS; i++)
     if (row->cells[i] == NULL)
       return FALSE;
@@ -449,9 +413,9 @@ test_listener_row (void)
   g_autofree char *comm = own_comm ();
   g_autofree char *pid = g_strdup_printf ("%d", (int) getpid ());
   PsWindow *window = window_new ();
-  GtkSingleSelection *selection = template_child (window, PS_TYPE_WINDOW, "selection");
-  PsDetailPane *pane = template_child (window, PS_TYPE_WINDOW, "detail_pane");
-  GtkStack *stack = template_child (window, PS_TYPE_WINDOW, "stack");
+  GtkSingleSelection *selection = ui_template_child (window, PS_TYPE_WINDOW, "selection");
+  PsDetailPane *pane = ui_template_child (window, PS_TYPE_WINDOW, "detail_pane");
+  GtkStack *stack = ui_template_child (window, PS_TYPE_WINDOW, "stack");
   g_autoptr(PsSocketItem) item = NULL;
   g_autoptr(GPtrArray) labels = g_ptr_array_new ();
   const char *reach;
@@ -492,7 +456,7 @@ test_listener_row (void)
     wait.expected[PS_COLUMN_PROCESS] = comm;
     wait.expected[PS_COLUMN_PID] = pid;
     wait.expected[PS_COLUMN_USER] = g_get_user_name ();
-    g_assert_true (wait_for (cells_show, &wait));
+    g_assert_true (ui_wait_for (cells_show, &wait));
     for (guint i = 0; i < PS_N_COLUMNS; i++)
       {
         PsCell *cell = row.cells[i];
@@ -523,12 +487,12 @@ test_listener_row (void)
   {
     CellWait wait = { window, port, "ps-closing" };
 
-    g_assert_true (wait_for (cell_has_class, &wait));
+    g_assert_true (ui_wait_for (cell_has_class, &wait));
   }
   {
     CellWait wait = { window, port, NULL };
 
-    g_assert_true (wait_for (port_gone, &wait));
+    g_assert_true (ui_wait_for (port_gone, &wait));
   }
 
   window_destroy_and_check (window);
@@ -575,7 +539,7 @@ test_markup_name (void)
   close (port_pipe[0]);
 
   window = window_new ();
-  selection = template_child (window, PS_TYPE_WINDOW, "selection");
+  selection = ui_template_child (window, PS_TYPE_WINDOW, "selection");
   position = wait_for_row (window, port, PS_PROTOCOL_TCP, AF_INET, name);
   gtk_single_selection_set_selected (selection, (guint) position);
 
@@ -620,9 +584,9 @@ test_free_port (void)
   int fd = listen_on (AF_INET, SOCK_STREAM, "127.0.0.1", &port);
   guint listening_port = port;
   PsWindow *window = window_new ();
-  GtkStack *stack = template_child (window, PS_TYPE_WINDOW, "stack");
-  AdwStatusPage *free_page = template_child (window, PS_TYPE_WINDOW, "free_page");
-  GListModel *shown = G_LIST_MODEL (template_child (window, PS_TYPE_WINDOW, "selection"));
+  GtkStack *stack = ui_template_child (window, PS_TYPE_WINDOW, "stack");
+  AdwStatusPage *free_page = ui_template_child (window, PS_TYPE_WINDOW, "free_page");
+  GListModel *shown = G_LIST_MODEL (ui_template_child (window, PS_TYPE_WINDOW, "selection"));
   StackWait wait = { stack, "free" };
   g_autofree char *text = NULL;
   g_autofree char *expected = NULL;
@@ -631,7 +595,7 @@ test_free_port (void)
 
   /* With its owner: the first scan may come without owners. */
   wait_for_row (window, listening_port, PS_PROTOCOL_TCP, AF_INET, comm);
-  g_assert_true (wait_for (have_snapshot, window));
+  g_assert_true (ui_wait_for (have_snapshot, window));
 
   /* A port nobody uses: one the kernel just handed out and we gave back,
    * and that no other socket in the list has (other programs, IPv6, UDP). */
@@ -651,7 +615,7 @@ test_free_port (void)
 
   text = g_strdup_printf ("%u", free_port);
   ps_window_set_search (window, text);
-  g_assert_true (wait_for (stack_shows, &wait));
+  g_assert_true (ui_wait_for (stack_shows, &wait));
   expected = g_strdup_printf ("Port %u is free", free_port);
   g_assert_cmpstr (adw_status_page_get_title (free_page), ==, expected);
   g_assert_nonnull (adw_status_page_get_description (free_page));
@@ -662,7 +626,7 @@ test_free_port (void)
   text = g_strdup_printf ("%u", listening_port);
   ps_window_set_search (window, text);
   wait.name = "list";
-  g_assert_true (wait_for (stack_shows, &wait));
+  g_assert_true (ui_wait_for (stack_shows, &wait));
   for (guint i = 0; i < g_list_model_get_n_items (shown); i++)
     {
       g_autoptr(PsSocketItem) item = g_list_model_get_item (shown, i);
@@ -677,7 +641,7 @@ test_free_port (void)
   ps_window_set_search (window, "no-such-thing-anywhere-at-all");
   g_assert_cmpuint (g_list_model_get_n_items (shown), ==, 0);
   wait.name = "no-results";
-  g_assert_true (wait_for (stack_shows, &wait));
+  g_assert_true (ui_wait_for (stack_shows, &wait));
 
   /* A listener that appears while the window is open is highlighted for a
    * few seconds. */
@@ -689,8 +653,8 @@ test_free_port (void)
     g_free (text);
     text = g_strdup_printf ("%u", new_port);
     ps_window_set_search (window, text);
-    g_assert_true (wait_for (cell_has_class, &cell_wait));
-    g_assert_true (wait_for (cell_lacks_class, &cell_wait));
+    g_assert_true (ui_wait_for (cell_has_class, &cell_wait));
+    g_assert_true (ui_wait_for (cell_lacks_class, &cell_wait));
     close (new_fd);
   }
 
@@ -765,7 +729,7 @@ static gboolean
 port_selected (gpointer data)
 {
   SelectWait *wait = data;
-  GtkSingleSelection *selection = template_child (wait->window, PS_TYPE_WINDOW, "selection");
+  GtkSingleSelection *selection = ui_template_child (wait->window, PS_TYPE_WINDOW, "selection");
   PsSocketItem *item = gtk_single_selection_get_selected_item (selection);
 
   return item != NULL && ps_socket_item_get_port (item) == wait->port;
@@ -777,15 +741,15 @@ test_search_port_selects (void)
   guint port = 0;
   int fd = listen_on (AF_INET, SOCK_STREAM, "127.0.0.1", &port);
   PsWindow *window = window_new ();
-  PsDetailPane *pane = template_child (window, PS_TYPE_WINDOW, "detail_pane");
-  GtkEditable *entry = template_child (window, PS_TYPE_WINDOW, "search_entry");
+  PsDetailPane *pane = ui_template_child (window, PS_TYPE_WINDOW, "detail_pane");
+  GtkEditable *entry = ui_template_child (window, PS_TYPE_WINDOW, "search_entry");
   SelectWait wait = { window, port };
   g_autofree char *text = g_strdup_printf ("%u", port);
 
   /* Before the first scan has come back: the row is selected when it does. */
   ps_window_search_port (window, port);
   g_assert_cmpstr (gtk_editable_get_text (entry), ==, text);
-  g_assert_true (wait_for (port_selected, &wait));
+  g_assert_true (ui_wait_for (port_selected, &wait));
   g_assert_nonnull (ps_detail_pane_get_item (pane));
   g_assert_cmpuint (ps_socket_item_get_port (ps_detail_pane_get_item (pane)), ==, port);
 
@@ -803,7 +767,7 @@ test_search_follows_updates (void)
   int fd = listen_on (AF_INET, SOCK_STREAM, "127.0.0.1", &port);
   g_autofree char *comm = own_comm ();
   PsWindow *window = ps_window_new (NULL);
-  GListModel *shown = G_LIST_MODEL (template_child (window, PS_TYPE_WINDOW, "selection"));
+  GListModel *shown = G_LIST_MODEL (ui_template_child (window, PS_TYPE_WINDOW, "selection"));
 
   ps_window_set_search (window, comm);
   gtk_window_present (GTK_WINDOW (window));
@@ -823,9 +787,9 @@ static gboolean
 whole_list_shown (gpointer data)
 {
   PsWindow *window = data;
-  GtkSliceListModel *slice = template_child (window, PS_TYPE_WINDOW, "slice_model");
-  GListModel *shown = G_LIST_MODEL (template_child (window, PS_TYPE_WINDOW, "selection"));
-  GListModel *sorted = G_LIST_MODEL (template_child (window, PS_TYPE_WINDOW, "sort_model"));
+  GtkSliceListModel *slice = ui_template_child (window, PS_TYPE_WINDOW, "slice_model");
+  GListModel *shown = G_LIST_MODEL (ui_template_child (window, PS_TYPE_WINDOW, "selection"));
+  GListModel *sorted = G_LIST_MODEL (ui_template_child (window, PS_TYPE_WINDOW, "sort_model"));
 
   return gtk_slice_list_model_get_size (slice) == G_MAXUINT &&
          g_list_model_get_n_items (shown) == g_list_model_get_n_items (sorted);
@@ -844,10 +808,10 @@ test_first_load_whole_list (void)
   for (guint i = 0; i < G_N_ELEMENTS (fds); i++)
     fds[i] = listen_on (AF_INET, SOCK_STREAM, "127.0.0.1", &ports[i]);
   window = window_new ();
-  shown = G_LIST_MODEL (template_child (window, PS_TYPE_WINDOW, "selection"));
+  shown = G_LIST_MODEL (ui_template_child (window, PS_TYPE_WINDOW, "selection"));
 
-  g_assert_true (wait_for (have_snapshot, window));
-  g_assert_true (wait_for (whole_list_shown, window));
+  g_assert_true (ui_wait_for (have_snapshot, window));
+  g_assert_true (ui_wait_for (whole_list_shown, window));
   g_assert_cmpuint (g_list_model_get_n_items (shown), >=, G_N_ELEMENTS (fds));
   /* The last of ours is listed, wherever the sort put it. */
   g_assert_cmpint (find_shown (window, ports[G_N_ELEMENTS (fds) - 1], PS_PROTOCOL_TCP, AF_INET), >=, 0);
@@ -921,7 +885,7 @@ test_owner_scan_after_first_frame (void)
   g_assert_nonnull (clock);
   paint_handler = g_signal_connect (clock, "after-paint", G_CALLBACK (first_frame_painted), &log);
 
-  g_assert_true (wait_for (second_scan_done, monitor));
+  g_assert_true (ui_wait_for (second_scan_done, monitor));
   g_assert_true (log.second_started);
   g_assert_true (log.painted_before_second);
   wait_for_row (window, port, PS_PROTOCOL_TCP, AF_INET, NULL);
@@ -958,23 +922,23 @@ test_narrow (void)
   guint port = 0;
   int fd = listen_on (AF_INET, SOCK_STREAM, "127.0.0.1", &port);
   PsWindow *window = ps_window_new (NULL);
-  AdwLeaflet *leaflet = template_child (window, PS_TYPE_WINDOW, "leaflet");
-  PageWait wait = { leaflet, template_child (window, PS_TYPE_WINDOW, "detail_page") };
+  AdwLeaflet *leaflet = ui_template_child (window, PS_TYPE_WINDOW, "leaflet");
+  PageWait wait = { leaflet, ui_template_child (window, PS_TYPE_WINDOW, "detail_page") };
   SelectWait selected = { window, port };
 
   gtk_window_set_default_size (GTK_WINDOW (window), 400, 700);
   gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (wait_for (is_folded, leaflet));
+  g_assert_true (ui_wait_for (is_folded, leaflet));
   g_assert_true (adw_leaflet_get_visible_child (leaflet) ==
-                 template_child (window, PS_TYPE_WINDOW, "list_page"));
+                 ui_template_child (window, PS_TYPE_WINDOW, "list_page"));
 
   /* Selecting a row in a narrow window shows its details; Back returns. */
   ps_window_search_port (window, port);
-  g_assert_true (wait_for (port_selected, &selected));
-  g_assert_true (wait_for (page_shown, &wait));
+  g_assert_true (ui_wait_for (port_selected, &selected));
+  g_assert_true (ui_wait_for (page_shown, &wait));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "window.back", NULL));
-  wait.page = template_child (window, PS_TYPE_WINDOW, "list_page");
-  g_assert_true (wait_for (page_shown, &wait));
+  wait.page = ui_template_child (window, PS_TYPE_WINDOW, "list_page");
+  g_assert_true (ui_wait_for (page_shown, &wait));
 
   window_destroy_and_check (window);
   close (fd);
@@ -985,9 +949,9 @@ test_preferences (void)
 {
   g_autoptr(GSettings) settings = g_settings_new (BASE_APP_ID);
   GtkWidget *preferences = ps_preferences_window_new ();
-  GtkAdjustment *interval = template_child (preferences, PS_TYPE_PREFERENCES_WINDOW, "interval_adjustment");
-  GtkAdjustment *terminate = template_child (preferences, PS_TYPE_PREFERENCES_WINDOW, "terminate_adjustment");
-  GtkSwitch *connections = template_child (preferences, PS_TYPE_PREFERENCES_WINDOW, "connections_switch");
+  GtkAdjustment *interval = ui_template_child (preferences, PS_TYPE_PREFERENCES_WINDOW, "interval_adjustment");
+  GtkAdjustment *terminate = ui_template_child (preferences, PS_TYPE_PREFERENCES_WINDOW, "terminate_adjustment");
+  GtkSwitch *connections = ui_template_child (preferences, PS_TYPE_PREFERENCES_WINDOW, "connections_switch");
   PsWindow *window = window_new ();
   gpointer preferences_ptr = preferences;
   guint interval_ms = 0;
@@ -1017,7 +981,7 @@ test_preferences (void)
 
   g_object_add_weak_pointer (G_OBJECT (preferences), &preferences_ptr);
   gtk_window_destroy (GTK_WINDOW (preferences));
-  g_assert_true (wait_for (is_null, &preferences_ptr));
+  g_assert_true (ui_wait_for (is_null, &preferences_ptr));
   window_destroy_and_check (window);
 }
 
