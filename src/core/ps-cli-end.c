@@ -387,6 +387,16 @@ ask (const char *question)
 
 /* The truth afterwards. */
 
+/* "Port N is free." on standard output: the answer --end exists for. */
+static int
+say_free (guint port)
+{
+  g_autofree char *text = g_strdup_printf (_("Port %u is free"), port);
+
+  g_print ("%s.\n", text);
+  return PS_CLI_END_FREED;
+}
+
 /* Rescans until the port is free or the deadline passes (workers that shared
  * the socket may take a moment to follow their parent).  NAME: the process
  * that was ended, for an error message when EXITED. */
@@ -417,11 +427,8 @@ report_port (PsBackend  *backend,
       port_use_collect (&use, snapshot, port);
       if (use.n_sockets == 0)
         {
-          g_autofree char *text = g_strdup_printf (_("Port %u is free"), port);
-
           port_use_clear (&use);
-          g_print ("%s.\n", text);
-          return PS_CLI_END_FREED;
+          return say_free (port);
         }
       if (g_get_monotonic_time () < deadline)
         {
@@ -833,11 +840,8 @@ ps_cli_end_run (const char *port_text,
   port_use_collect (&use, snapshot, port);
   if (use.n_sockets == 0)
     {
-      g_autofree char *text = g_strdup_printf (_("Port %u is free"), port);
-
       port_use_clear (&use);
-      g_print ("%s.\n", text);
-      return PS_CLI_END_FREED;
+      return say_free (port);
     }
   if (!ps_snapshot_get_owners_complete (snapshot))
     {
