@@ -83,7 +83,7 @@ ps_application_handle_local_options (GApplication *app,
 static void
 ps_application_activate (GApplication *app)
 {
-  gtk_window_present (GTK_WINDOW (ensure_window (PS_APPLICATION (app))));
+  ps_window_present_when_ready (ensure_window (PS_APPLICATION (app)));
 }
 
 static void
@@ -98,7 +98,7 @@ search_port_action (GSimpleAction *action,
   if (port > 65535)
     return;
   ps_window_search_port (window, port);
-  gtk_window_present (GTK_WINDOW (window));
+  ps_window_present_when_ready (window);
 }
 
 static void
@@ -163,6 +163,9 @@ ps_application_startup (GApplication *app)
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *preferences_accels[] = { "<Control>comma", NULL };
 
+  /* The sockets-only first scan runs on a worker while GTK starts (a few
+   * hundred milliseconds on a small machine): the window adopts it. */
+  ps_window_prefetch ();
   G_APPLICATION_CLASS (ps_application_parent_class)->startup (app);
 
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions), app);
@@ -172,10 +175,18 @@ ps_application_startup (GApplication *app)
 }
 
 static void
+ps_application_shutdown (GApplication *app)
+{
+  ps_window_drop_prefetch ();
+  G_APPLICATION_CLASS (ps_application_parent_class)->shutdown (app);
+}
+
+static void
 ps_application_class_init (PsApplicationClass *klass)
 {
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
+  app_class->shutdown = ps_application_shutdown;
   app_class->handle_local_options = ps_application_handle_local_options;
   app_class->startup = ps_application_startup;
   app_class->activate = ps_application_activate;

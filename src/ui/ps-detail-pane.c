@@ -11,6 +11,7 @@
 #include "ps-fact-row.h"
 #include "ps-knowledge.h"
 #include "ps-text.h"
+#include "ps-ui.h"
 
 struct _PsDetailPane
 {
@@ -344,7 +345,7 @@ update (PsDetailPane *self)
 
   if (self->item == NULL || (socket = ps_socket_item_get_socket (self->item)) == NULL)
     {
-      gtk_stack_set_visible_child_name (self->stack, "empty");
+      ps_ui_stack_show_page (self->stack, "empty");
       gtk_widget_action_set_enabled (GTK_WIDGET (self), "pane.open-browser", FALSE);
       gtk_widget_action_set_enabled (GTK_WIDGET (self), "pane.copy-address", FALSE);
       return;
@@ -446,7 +447,7 @@ update (PsDetailPane *self)
                           socket->owners->len > 0 && socket->owner_hidden == PS_OWNER_VISIBLE && !closing);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "pane.open-browser", self->browser_url != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "pane.copy-address", self->address_with_port != NULL);
-  gtk_stack_set_visible_child_name (self->stack, "details");
+  ps_ui_stack_show_page (self->stack, "details");
 }
 
 static gboolean
@@ -648,4 +649,6 @@ ps_detail_pane_init (PsDetailPane *self)
   self->note_rows = g_ptr_array_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
   update (self);
+  /* The facts are built on the first selection's frame, not the window's first. */
+  ps_ui_stack_hide_other_pages (self->stack);
 }

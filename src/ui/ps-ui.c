@@ -25,3 +25,26 @@ ps_ui_ensure_types (void)
       g_once_init_leave (&initialized, 1);
     }
 }
+
+void
+ps_ui_stack_hide_other_pages (GtkStack *stack)
+{
+  GtkWidget *visible = gtk_stack_get_visible_child (stack);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (stack));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (child != visible)
+      gtk_widget_set_visible (child, FALSE);
+}
+
+void
+ps_ui_stack_show_page (GtkStack   *stack,
+                       const char *name)
+{
+  GtkWidget *page = gtk_stack_get_child_by_name (stack, name);
+
+  g_return_if_fail (page != NULL);
+  gtk_widget_set_visible (page, TRUE);
+  gtk_stack_set_visible_child (stack, page);
+}

@@ -65,13 +65,15 @@ struct _PsWindow
 
   GSettings *settings;
   PsMonitor *monitor;
-  PsSnapshot *first_snapshot; /* scanned before the first map, applied at it */
+  guint present_timeout_id;    /* ps_window_present_when_ready(): the grace */
+  gboolean present_pending;
   PsEndProcessPins *pins;
   GdkSurface *surface;
   gulong surface_state_handler;
   gulong first_paint_handler;  /* on the frame clock while the list is cut short */
   gulong release_handler;      /* on the frame clock while the monitor is held */
   gboolean monitor_held;
+  gboolean monitor_released;   /* held once, from the first map to the first rows */
   guint unslice_id;
 
   /* Filter state, cached from settings and the search entry. */
@@ -212,7 +214,7 @@ show_free_page (PsWindow *self,
   markup = g_markup_escape_text (text->str, -1);
   adw_status_page_set_title (self->free_page, title);
   adw_status_page_set_description (self->free_page, markup);
-  gtk_stack_set_visible_child_name (self->stack, "free");
+  ps_ui_stack_show_page (self->stack, "free");
 }
 
 static void
@@ -222,8 +224,7 @@ update_state (PsWindow *self)
 
   if (!self->have_snapshot)
     {
-      gtk_stack_set_visible_child_name (self->stack,
-                                        self->failure_reported ? "error" : "loading");
+      ps_ui_stack_show_page (self->stack, self->failure_reported ? "error" : "loading");
       gtk_spinner_set_spinning (self->spinner, !self->failure_reported);
       return;
     }
@@ -231,13 +232,13 @@ update_state (PsWindow *self)
   gtk_spinner_set_spinning (self->spinner, FALSE);
   n_shown = g_list_model_get_n_items (G_LIST_MODEL (self->filter_model));
   if (n_shown > 0)
-    gtk_stack_set_visible_child_name (self->stack, "list");
+    ps_ui_stack_show_page (self->stack, "list");
   else if (self->query_port >= 0 && !list_has_port (self, self->query_port))
     show_free_page (self, self->query_port);
   else if (g_list_model_get_n_items (G_LIST_MODEL (self->socket_list)) == 0)
-    gtk_stack_set_visible_child_name (self->stack, "empty");
+    ps_ui_stack_show_page (self->stack, "empty");
   else
-    gtk_stack_set_visible_child_name (self->stack, "no-results");
+    ps_ui_stack_show_page (self->stack, "no-results");
 }
 
 static void
@@ -674,6 +675,7 @@ lock_action (GtkWidget  *widget,
 
 static void on_first_paint (GdkFrameClock *clock,
                             PsWindow      *self);
+static void present_if_pending (PsWindow *self);
 
 static gboolean
 unslice_cb (gpointer user_data)
@@ -732,16 +734,28 @@ rows_on_screen (PsWindow *self)
   return (guint) height / 24 + 2;
 }
 
+/* Before the window is realized (its first rows are built before it is
+ * shown) the rest follows the first frame once there is a frame clock. */
 static void
-cut_first_load (PsWindow *self)
+watch_first_paint (PsWindow *self)
 {
   GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
 
-  if (clock == NULL || self->first_paint_handler != 0)
+  if (clock == NULL || self->first_paint_handler != 0 ||
+      gtk_slice_list_model_get_size (self->slice_model) == G_MAXUINT)
     return;
-  gtk_slice_list_model_set_size (self->slice_model, rows_on_screen (self));
   self->first_paint_handler = g_signal_connect (clock, "after-paint", G_CALLBACK (on_first_paint), self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+cut_first_load (PsWindow *self)
+{
+  if (self->first_paint_handler != 0 ||
+      gtk_slice_list_model_get_size (self->slice_model) != G_MAXUINT)
+    return;
+  gtk_slice_list_model_set_size (self->slice_model, rows_on_screen (self));
+  watch_first_paint (self);
 }
 
 /* From the map to the first frame painted after the first scan landed, the
@@ -754,6 +768,8 @@ release_monitor (PsWindow *self)
     g_clear_signal_handler (&self->release_handler, gtk_widget_get_frame_clock (GTK_WIDGET (self)));
   if (self->monitor_held && self->monitor != NULL)
     ps_monitor_set_held (self->monitor, FALSE);
+  if (self->monitor_held)
+    self->monitor_released = TRUE;
   self->monitor_held = FALSE;
 }
 
@@ -784,17 +800,9 @@ static void
 on_monitor_updated (PsWindow   *self,
                     PsSnapshot *snapshot)
 {
-  /* The first scan starts with the window and may end before it is shown:
-   * keep the snapshot for the map, so that the first frame has rows and
-   * nothing of the list is built before the window appears. */
-  if (!self->have_snapshot && !gtk_widget_get_mapped (GTK_WIDGET (self)))
-    {
-      g_clear_pointer (&self->first_snapshot, ps_snapshot_unref);
-      self->first_snapshot = ps_snapshot_ref (snapshot);
-      return;
-    }
-  g_clear_pointer (&self->first_snapshot, ps_snapshot_unref);
-
+  /* The first scan starts with the window and usually ends before it is
+   * shown (ps_window_present_when_ready() waits for it): its rows are then
+   * built before the window appears, and its first frame has them. */
   if (!self->have_snapshot && ps_snapshot_get_n_sockets (snapshot) > 0)
     cut_first_load (self);
   ps_socket_list_apply (self->socket_list, snapshot);
@@ -816,6 +824,7 @@ on_monitor_updated (PsWindow   *self,
   update_state (self);
   select_pending (self);
   release_monitor_after_paint (self);
+  present_if_pending (self);
 }
 
 static void
@@ -823,6 +832,7 @@ on_monitor_failed (PsWindow     *self,
                    const GError *error)
 {
   release_monitor_after_paint (self);
+  present_if_pending (self);
 
   /* The privileged helper refused to start again (a cancelled or refused
    * prompt after it died): the session is locked again, and says why. */
@@ -907,6 +917,46 @@ on_row_activated (PsWindow *self,
     adw_leaflet_set_visible_child (self->leaflet, self->detail_page);
 }
 
+/* The first presentation waits for the first rows, a short while at most,
+ * so that the window does not appear empty and then fill: the sockets-only
+ * scan that started with the window usually takes a few milliseconds, tens
+ * at 20,000 sockets.  Past the grace (a slow helper, say) the window appears
+ * with its loading page. */
+#define PRESENT_GRACE_MS 200
+
+static gboolean
+present_timeout_cb (gpointer user_data)
+{
+  PsWindow *self = user_data;
+
+  self->present_timeout_id = 0;
+  present_if_pending (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+present_if_pending (PsWindow *self)
+{
+  if (!self->present_pending)
+    return;
+  self->present_pending = FALSE;
+  g_clear_handle_id (&self->present_timeout_id, g_source_remove);
+  gtk_window_present (GTK_WINDOW (self));
+}
+
+void
+ps_window_present_when_ready (PsWindow *self)
+{
+  g_return_if_fail (PS_IS_WINDOW (self));
+
+  self->present_pending = TRUE;
+  if (self->have_snapshot || self->failure_reported || self->monitor == NULL ||
+      gtk_widget_get_visible (GTK_WIDGET (self)))
+    present_if_pending (self);
+  else if (self->present_timeout_id == 0)
+    self->present_timeout_id = g_timeout_add (PRESENT_GRACE_MS, present_timeout_cb, self);
+}
+
 /* The monitor runs only while the window can be seen. */
 
 static void
@@ -940,6 +990,8 @@ ps_window_realize (GtkWidget *widget)
     self->surface_state_handler =
       g_signal_connect_object (self->surface, "notify::state",
                                G_CALLBACK (update_active), self, G_CONNECT_SWAPPED);
+  /* A first load cut short before the window was shown. */
+  watch_first_paint (self);
 }
 
 static void
@@ -968,18 +1020,18 @@ ps_window_map (GtkWidget *widget)
   PsWindow *self = PS_WINDOW (widget);
 
   GTK_WIDGET_CLASS (ps_window_parent_class)->map (widget);
-  if (!self->have_snapshot && self->monitor != NULL)
+  g_clear_handle_id (&self->present_timeout_id, g_source_remove);
+  self->present_pending = FALSE;
+  /* From the first map until the first rows are painted, nothing else is
+   * scanned (see release_monitor_after_paint()). */
+  if (!self->monitor_released && !self->monitor_held && self->monitor != NULL)
     {
       self->monitor_held = TRUE;
       ps_monitor_set_held (self->monitor, TRUE);
+      if (self->have_snapshot)
+        release_monitor_after_paint (self);
     }
   update_active (self);
-  if (self->first_snapshot != NULL)
-    {
-      g_autoptr(PsSnapshot) snapshot = g_steal_pointer (&self->first_snapshot);
-
-      on_monitor_updated (self, snapshot);
-    }
 }
 
 static void
@@ -1156,7 +1208,7 @@ ps_window_dispose (GObject *object)
         ps_helper_backend_stop (PS_HELPER_BACKEND (backend));
     }
   g_clear_object (&self->monitor);
-  g_clear_pointer (&self->first_snapshot, ps_snapshot_unref);
+  g_clear_handle_id (&self->present_timeout_id, g_source_remove);
   g_clear_handle_id (&self->unslice_id, g_source_remove);
   g_clear_object (&self->previous_backend);
   g_clear_pointer (&self->pins, ps_end_process_pins_free);
@@ -1257,26 +1309,73 @@ ps_window_class_init (PsWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Delete, 0, "window.end-process", NULL);
 }
 
+/* The first scan: inactive (no timer) until the window maps, the
+ * refresh settings bound, and the sockets-only scan started at once. */
+static PsMonitor *
+monitor_new_prefetching (GSettings *settings)
+{
+  g_autoptr(PsBackend) backend = ps_backend_new_default ();
+  PsMonitor *monitor = ps_monitor_new (backend);
+
+  ps_monitor_set_active (monitor, FALSE);
+  g_settings_bind (settings, "refresh-interval", monitor, "interval", G_SETTINGS_BIND_GET);
+  g_settings_bind (settings, "show-connections", monitor, "connections", G_SETTINGS_BIND_GET);
+  ps_monitor_prefetch (monitor);
+  return monitor;
+}
+
+/* ps_window_prefetch(): one monitor, started before the window exists. */
+#define PREFETCH_MAX_AGE_USEC (5 * G_USEC_PER_SEC)
+static PsMonitor *prefetched_monitor;
+static gint64 prefetched_at;
+
+PsMonitor *
+ps_window_prefetch (void)
+{
+  g_autoptr(GSettings) settings = NULL;
+
+  if (prefetched_monitor != NULL)
+    return prefetched_monitor;
+  settings = g_settings_new (BASE_APP_ID);
+  prefetched_monitor = monitor_new_prefetching (settings);
+  prefetched_at = g_get_monotonic_time ();
+  return prefetched_monitor;
+}
+
+void
+ps_window_drop_prefetch (void)
+{
+  g_clear_object (&prefetched_monitor);
+}
+
+/* The prefetched monitor, unless it is too old to be the window's first
+ * scan (a service activation that shows a window much later). */
+static PsMonitor *
+adopt_prefetch (void)
+{
+  if (prefetched_monitor != NULL &&
+      g_get_monotonic_time () - prefetched_at > PREFETCH_MAX_AGE_USEC)
+    ps_window_drop_prefetch ();
+  return g_steal_pointer (&prefetched_monitor);
+}
+
 static void
 ps_window_init (PsWindow *self)
 {
-  g_autoptr(PsBackend) backend = NULL;
-
   self->query_port = -1;
   self->pending_select_port = -1;
   self->uid = (guint32) getuid ();
 
   /* The sockets-only first scan runs on a worker while the window is built
-   * and shown; its snapshot is applied when the window maps. */
+   * (it may have started before GTK did: ps_window_prefetch()); its rows are
+   * built before the window is shown (ps_window_present_when_ready()). */
   self->settings = g_settings_new (BASE_APP_ID);
-  backend = ps_backend_new_default ();
-  self->monitor = ps_monitor_new (backend);
-  ps_monitor_set_active (self->monitor, FALSE);
-  g_settings_bind (self->settings, "refresh-interval", self->monitor, "interval", G_SETTINGS_BIND_GET);
-  g_settings_bind (self->settings, "show-connections", self->monitor, "connections", G_SETTINGS_BIND_GET);
-  ps_monitor_prefetch (self->monitor);
+  self->monitor = adopt_prefetch ();
+  if (self->monitor == NULL)
+    self->monitor = monitor_new_prefetching (self->settings);
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  ps_ui_stack_hide_other_pages (self->stack);
 
 #if DEVELOPMENT
   gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
@@ -1325,4 +1424,7 @@ ps_window_init (PsWindow *self)
 
   update_subtitle (self);
   update_state (self);
+  /* A prefetch that landed before the window was built. */
+  if (ps_monitor_get_snapshot (self->monitor) != NULL)
+    on_monitor_updated (self, ps_monitor_get_snapshot (self->monitor));
 }

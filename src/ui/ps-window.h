@@ -16,6 +16,18 @@ G_DECLARE_FINAL_TYPE (PsWindow, ps_window, PS, WINDOW, AdwApplicationWindow)
  * scans with ps_backend_new_default() at the GSettings refresh interval. */
 PsWindow *ps_window_new (GtkApplication *application);
 
+/* Starts the first (sockets-only) scan now, before any window exists (the
+ * application calls it before GTK initializes); the next window built within
+ * a few seconds adopts it.  Returns that monitor (transfer none).
+ * ps_window_drop_prefetch() discards an unused one. */
+PsMonitor *ps_window_prefetch (void);
+void ps_window_drop_prefetch (void);
+
+/* Presents the window once its first rows are built (or after a short
+ * grace, or at once when it has them or is already shown), so that it does
+ * not appear empty.  Never blocks: the window appears from the main loop. */
+void ps_window_present_when_ready (PsWindow *self);
+
 /* Shows the search bar with TEXT in it. */
 void ps_window_set_search (PsWindow   *self,
                            const char *text);

@@ -251,11 +251,13 @@ class Tree:
             if child is not None:
                 yield child
 
-    def find_app(self):
+    def find_app(self, with_table=True):
+        """Our application once its window is in the tree; WITH_TABLE: once
+        the list is (a window that could not list anything shows no list)."""
         desktop = self.pyatspi.Registry.getDesktop(0)
         for app in self.children(desktop):
             try:
-                if app.get_process_id() == self.pid and self.table() is not None:
+                if app.get_process_id() == self.pid and (not with_table or self.table() is not None):
                     return app
             except Exception:  # a peer that went away meanwhile
                 continue

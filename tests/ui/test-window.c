@@ -11,11 +11,13 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <adwaita.h>
+#include <glib/gstdio.h>
 
 #include "ps-cell.h"
 #include "ps-detail-pane.h"
@@ -896,6 +898,141 @@ test_owner_scan_after_first_frame (void)
   close (fd);
 }
 
+/* The window appears with its rows: ps_window_present_when_ready() shows it
+ * once the first scan's rows are built, not before. */
+static void
+record_rows_at_map (GtkWidget *window,
+                    guint     *rows)
+{
+  *rows = g_list_model_get_n_items (G_LIST_MODEL (ui_template_child (window, PS_TYPE_WINDOW, "selection")));
+}
+
+static gboolean
+is_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (data);
+}
+
+static void
+test_appears_with_rows (void)
+{
+  guint port = 0;
+  int fd = listen_on (AF_INET, SOCK_STREAM, "127.0.0.1", &port);
+  PsWindow *window = ps_window_new (NULL);
+  guint rows_at_map = 0;
+
+  g_signal_connect (window, "map", G_CALLBACK (record_rows_at_map), &rows_at_map);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 700);
+  ps_window_present_when_ready (window);
+  /* The scan lands from the main loop: nothing is shown yet. */
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window)));
+
+  g_assert_true (ui_wait_for (is_mapped, window));
+  g_assert_cmpuint (rows_at_map, >, 0);
+  wait_for_row (window, port, PS_PROTOCOL_TCP, AF_INET, NULL);
+
+  g_signal_handlers_disconnect_by_data (window, &rows_at_map);
+  window_destroy_and_check (window);
+  close (fd);
+}
+
+/* A first scan slower than the grace (here a helper behind a prompt that
+ * takes 3 s) does not keep the window hidden: it appears with its loading
+ * page, and the rows follow. */
+static void
+test_appears_without_slow_scan (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("portscope-window-XXXXXX", &error);
+  g_autofree char *pkexec = NULL;
+  guint port = 0;
+  int fd = listen_on (AF_INET, SOCK_STREAM, "127.0.0.1", &port);
+  PsWindow *window;
+  guint rows_at_map = G_MAXUINT;
+  gint64 asked;
+
+  g_assert_no_error (error);
+  if (g_getenv ("PORTSCOPE_HELPER_BIN") == NULL)
+    {
+      g_test_skip ("PORTSCOPE_HELPER_BIN is not set");
+      close (fd);
+      return;
+    }
+  /* The backend reads a prompt's exit status only from a "pkexec". */
+  pkexec = g_build_filename (dir, "pkexec", NULL);
+  g_file_set_contents (pkexec, "#!/bin/sh\nsleep 3\nexec \"$@\"\n", -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (chmod (pkexec, 0755), ==, 0);
+  g_setenv ("PORTSCOPE_BACKEND", "privileged", TRUE);
+  g_setenv ("PORTSCOPE_PKEXEC", pkexec, TRUE);
+  g_setenv ("PORTSCOPE_HELPER", g_getenv ("PORTSCOPE_HELPER_BIN"), TRUE);
+
+  window = ps_window_new (NULL);
+  g_setenv ("PORTSCOPE_BACKEND", "local", TRUE);
+  g_signal_connect (window, "map", G_CALLBACK (record_rows_at_map), &rows_at_map);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 700);
+  asked = g_get_monotonic_time ();
+  ps_window_present_when_ready (window);
+
+  g_assert_true (ui_wait_for (is_mapped, window));
+  g_assert_cmpint (g_get_monotonic_time () - asked, <, 3 * G_USEC_PER_SEC);
+  g_assert_cmpuint (rows_at_map, ==, 0);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (ui_template_child (window, PS_TYPE_WINDOW, "stack")),
+                   ==, "loading");
+  /* The helper answers once the prompt is done. */
+  wait_for_row (window, port, PS_PROTOCOL_TCP, AF_INET, NULL);
+
+  g_signal_handlers_disconnect_by_data (window, &rows_at_map);
+  window_destroy_and_check (window);
+  g_unsetenv ("PORTSCOPE_PKEXEC");
+  g_unsetenv ("PORTSCOPE_HELPER");
+  g_unlink (pkexec);
+  g_rmdir (dir);
+  close (fd);
+}
+
+/* The application starts the first scan before GTK does: the window built
+ * next adopts that monitor, and a scan that landed before the window existed
+ * is in its rows at once, before the window is shown. */
+static gboolean
+monitor_has_snapshot (gpointer data)
+{
+  return ps_monitor_get_snapshot (data) != NULL;
+}
+
+static void
+test_adopts_prefetch (void)
+{
+  guint port = 0;
+  int fd = listen_on (AF_INET, SOCK_STREAM, "127.0.0.1", &port);
+  PsMonitor *prefetched = ps_window_prefetch ();
+  PsWindow *window;
+  PsWindow *second;
+
+  g_assert_nonnull (prefetched);
+  g_assert_true (ps_window_prefetch () == prefetched);
+  g_assert_true (ui_wait_for (monitor_has_snapshot, prefetched));
+
+  window = ps_window_new (NULL);
+  g_assert_true (ps_window_get_monitor (window) == prefetched);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (ui_template_child (window, PS_TYPE_WINDOW, "selection"))),
+                    >, 0);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window)));
+
+  /* Adopted once: the next window scans for itself. */
+  second = ps_window_new (NULL);
+  g_assert_true (ps_window_get_monitor (second) != prefetched);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 700);
+  ps_window_present_when_ready (window);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
+  wait_for_row (window, port, PS_PROTOCOL_TCP, AF_INET, NULL);
+
+  window_destroy_and_check (second);
+  window_destroy_and_check (window);
+  close (fd);
+}
+
 static gboolean
 is_folded (gpointer data)
 {
@@ -1029,6 +1166,9 @@ main (int   argc,
   g_test_add_func ("/ui/window/first-load-whole-list", test_first_load_whole_list);
   g_test_add_func ("/ui/window/owner-scan-after-first-frame", test_owner_scan_after_first_frame);
   g_test_add_func ("/ui/window/search-follows-updates", test_search_follows_updates);
+  g_test_add_func ("/ui/window/appears-with-rows", test_appears_with_rows);
+  g_test_add_func ("/ui/window/appears-without-slow-scan", test_appears_without_slow_scan);
+  g_test_add_func ("/ui/window/adopts-prefetch", test_adopts_prefetch);
   g_test_add_func ("/ui/preferences", test_preferences);
   g_test_add_func ("/ui/detail-pane/started", test_started_text);
 
