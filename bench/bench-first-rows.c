@@ -5,8 +5,12 @@
  * column view's model has rows.  "Maps" is taken at the end of the window's
  * realize, which GTK runs right before the map: the window's own map handler
  * (which applies a first snapshot scanned meanwhile) runs before any "map"
- * handler connected here could, and must be on the clock.  Needs a display;
- * run it under xvfb-run.  Output: key=value lines (times in ms). */
+ * handler connected here could, and must be on the clock.  The window may
+ * build its first rows before it is shown (rows_before_map=1); the clock
+ * still starts at its realize.  `--floor` measures a bare
+ * AdwApplicationWindow of the same size instead (a header bar and a label):
+ * what GTK, the theme and the X server cost for any window here.  Needs a
+ * display; run it under xvfb-run.  Output: key=value lines (times in ms). */
 #include "config.h"
 
 #include <locale.h>
@@ -34,6 +38,8 @@ typedef struct
   gint64 painted;   /* the first frame painted after that */
   gint64 first_frame; /* the first frame painted after the map, rows or not */
   gint64 cpu_mapped; /* main-thread CPU time at the map, µs */
+  gboolean rows_before_map; /* the model had rows when the window mapped */
+  gboolean floor;    /* --floor: a bare window of the same size, no list */
   guint n_items;
   gulong paint_handler;
   gboolean done;
@@ -67,8 +73,25 @@ find_column_view (GtkWidget *widget)
 }
 
 static void
+count_widgets (GtkWidget *widget,
+               guint     *all,
+               guint     *mapped)
+{
+  (*all)++;
+  if (gtk_widget_get_mapped (widget))
+    (*mapped)++;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    count_widgets (child, all, mapped);
+}
+
+static void
 finish (State *state)
 {
+  guint widgets = 0;
+  guint widgets_mapped = 0;
+
   if (state->done)
     return;
   state->done = TRUE;
@@ -76,10 +99,13 @@ finish (State *state)
   printf ("map_to_items_ms=%.1f\n", (MAX (state->items, state->mapped) - state->mapped) / 1000.0);
   printf ("map_to_first_frame_ms=%.1f\n", (state->first_frame - state->mapped) / 1000.0);
   printf ("map_to_rows_ms=%.1f\n", (state->painted - state->mapped) / 1000.0);
+  printf ("launch_to_rows_ms=%.1f\n", (state->painted - state->started) / 1000.0);
+  printf ("rows_before_map=%d\n", state->rows_before_map);
   /* Where the time after the map goes: the first scan (worker), its apply
    * into the models, then building and painting the rows (main thread). */
   if (state->scanned != 0)
     {
+      printf ("launch_to_snapshot_ms=%.1f\n", (state->scanned - state->started) / 1000.0);
       printf ("map_to_snapshot_ms=%.1f\n", (MAX (state->scanned, state->mapped) - state->mapped) / 1000.0);
       printf ("snapshot_to_items_ms=%.1f\n", (MAX (state->items, state->scanned) - MAX (state->scanned, state->mapped)) / 1000.0);
     }
@@ -91,6 +117,9 @@ finish (State *state)
                          ? g_list_model_get_n_items (G_LIST_MODEL (ps_window_get_socket_list (PS_WINDOW (state->window))))
                          : state->n_items);
   printf ("rows_in_first_frame=%u\n", state->n_items);
+  /* Widgets in the window at the first frame with rows, and those mapped. */
+  count_widgets (state->window, &widgets, &widgets_mapped);
+  printf ("widgets=%u\nwidgets_mapped=%u\n", widgets, widgets_mapped);
   fflush (stdout);
   g_application_quit (state->app);
 }
@@ -142,8 +171,13 @@ on_realize (GtkWidget *window,
 {
   if (state->mapped != 0)
     return;
+  GtkColumnView *view = find_column_view (window);
+  GListModel *model = view != NULL ? G_LIST_MODEL (gtk_column_view_get_model (view)) : NULL;
+
   state->mapped = g_get_monotonic_time ();
   state->cpu_mapped = thread_cpu_usec ();
+  /* The window may build its first rows before it is shown. */
+  state->rows_before_map = model != NULL && g_list_model_get_n_items (model) > 0;
   /* For profiles: `perf report --comms after-map,after-frame1` is the main
    * thread from here to the first frame, then after it. */
   prctl (PR_SET_NAME, "after-map");
@@ -161,6 +195,15 @@ on_map (GtkWidget *window,
   if (state->mapped == 0)
     on_realize (window, state);
 
+  clock = gtk_widget_get_frame_clock (window);
+  if (state->floor)
+    {
+      /* Nothing to wait for: the first frame is the figure. */
+      state->items = state->mapped;
+      state->paint_handler = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), state);
+      return;
+    }
+
   view = find_column_view (window);
   if (view == NULL)
     {
@@ -170,8 +213,9 @@ on_map (GtkWidget *window,
   state->model = G_LIST_MODEL (gtk_column_view_get_model (view));
   g_signal_connect (state->model, "items-changed", G_CALLBACK (on_items_changed), state);
   check_items (state);
+  if (state->rows_before_map)
+    state->items = state->mapped;
 
-  clock = gtk_widget_get_frame_clock (window);
   state->paint_handler = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), state);
 }
 
@@ -200,6 +244,28 @@ on_window_added (GtkApplication *app,
                       G_CALLBACK (on_snapshot), state);
 }
 
+/* --floor: what any window of Portscope's size costs here (GTK, the theme,
+ * the X server): an AdwApplicationWindow with a header bar and a label, at
+ * the size the settings give Portscope's window, on the same clock. */
+static void
+floor_activate (GtkApplication *app,
+                State          *state)
+{
+  g_autoptr(GSettings) settings = g_settings_new (BASE_APP_ID);
+  GtkWidget *window = adw_application_window_new (app);
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *label = gtk_label_new ("Portscope");
+
+  gtk_widget_set_vexpand (label, TRUE);
+  gtk_box_append (GTK_BOX (box), adw_header_bar_new ());
+  gtk_box_append (GTK_BOX (box), label);
+  adw_application_window_set_content (ADW_APPLICATION_WINDOW (window), box);
+  gtk_window_set_default_size (GTK_WINDOW (window),
+                               g_settings_get_int (settings, "window-width"),
+                               g_settings_get_int (settings, "window-height"));
+  gtk_window_present (GTK_WINDOW (window));
+}
+
 static gboolean
 give_up (gpointer user_data)
 {
@@ -219,7 +285,16 @@ main (int   argc,
 
   setlocale (LC_ALL, "");
   state.started = g_get_monotonic_time ();
-  app = G_APPLICATION (ps_application_new ());
+  state.floor = argc > 1 && g_str_equal (argv[1], "--floor");
+  if (state.floor)
+    {
+      app = G_APPLICATION (adw_application_new (APP_ID ".BenchFloor", G_APPLICATION_DEFAULT_FLAGS));
+      g_signal_connect (app, "activate", G_CALLBACK (floor_activate), &state);
+    }
+  else
+    {
+      app = G_APPLICATION (ps_application_new ());
+    }
   /* One instance per run, whatever else runs on this bus. */
   g_application_set_flags (app, g_application_get_flags (app) | G_APPLICATION_NON_UNIQUE);
   state.app = app;
