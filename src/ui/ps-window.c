@@ -1177,6 +1177,27 @@ setup_columns (PsWindow *self)
     }
 }
 
+/* The sort the user picked (a click on a column's header) is kept. */
+static void
+save_sort (PsWindow *self)
+{
+  PsColumn column;
+  GtkSortType order;
+  g_autofree char *saved = NULL;
+  gboolean descending;
+
+  /* Columns are removed (the sort changes) while the window is destroyed. */
+  if (self->column_view == NULL || gtk_widget_in_destruction (GTK_WIDGET (self)) ||
+      !ps_column_sorter_get_primary (gtk_column_view_get_sorter (self->column_view), &column, &order))
+    return;
+  descending = order == GTK_SORT_DESCENDING;
+  saved = g_settings_get_string (self->settings, "sort-column");
+  if (g_strcmp0 (saved, column_keys[column]) != 0)
+    g_settings_set_string (self->settings, "sort-column", column_keys[column]);
+  if (g_settings_get_boolean (self->settings, "sort-descending") != descending)
+    g_settings_set_boolean (self->settings, "sort-descending", descending);
+}
+
 static void
 restore_sort (PsWindow *self)
 {
@@ -1403,6 +1424,8 @@ ps_window_init (PsWindow *self)
   setup_columns (self);
   gtk_sort_list_model_set_sorter (self->sort_model, gtk_column_view_get_sorter (self->column_view));
   restore_sort (self);
+  g_signal_connect_object (gtk_column_view_get_sorter (self->column_view), "changed",
+                           G_CALLBACK (save_sort), self, G_CONNECT_SWAPPED);
 
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
   gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self));

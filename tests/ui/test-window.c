@@ -20,6 +20,7 @@
 #include <glib/gstdio.h>
 
 #include "ps-cell.h"
+#include "ps-column-sorter.h"
 #include "ps-detail-pane.h"
 #include "ps-fact-row.h"
 #include "ps-knowledge.h"
@@ -1033,6 +1034,51 @@ test_adopts_prefetch (void)
   close (fd);
 }
 
+/* A click on a column's header sorts by it (GTK's header calls
+ * gtk_column_view_sort_by_column()); the choice is saved, and the next window
+ * sorts the same way. */
+static void
+test_remembers_sort (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (BASE_APP_ID);
+  PsWindow *window = window_new ();
+  GtkColumnView *view = ui_template_child (window, PS_TYPE_WINDOW, "column_view");
+  PsColumn column = PS_N_COLUMNS;
+  GtkSortType order = GTK_SORT_ASCENDING;
+  g_autofree char *saved = NULL;
+
+  g_settings_reset (settings, "sort-column");
+  g_settings_reset (settings, "sort-descending");
+
+  gtk_column_view_sort_by_column (view, ui_template_child (window, PS_TYPE_WINDOW, "process_column"),
+                                  GTK_SORT_DESCENDING);
+  g_assert_true (ps_column_sorter_get_primary (gtk_column_view_get_sorter (view), &column, &order));
+  g_assert_cmpint (column, ==, PS_COLUMN_PROCESS);
+  g_assert_cmpint (order, ==, GTK_SORT_DESCENDING);
+  saved = g_settings_get_string (settings, "sort-column");
+  g_assert_cmpstr (saved, ==, "process");
+  g_assert_true (g_settings_get_boolean (settings, "sort-descending"));
+
+  /* A second click on the same header: ascending. */
+  gtk_column_view_sort_by_column (view, ui_template_child (window, PS_TYPE_WINDOW, "process_column"),
+                                  GTK_SORT_ASCENDING);
+  g_assert_false (g_settings_get_boolean (settings, "sort-descending"));
+
+  gtk_column_view_sort_by_column (view, ui_template_child (window, PS_TYPE_WINDOW, "pid_column"),
+                                  GTK_SORT_DESCENDING);
+  window_destroy_and_check (window);
+
+  window = window_new ();
+  view = ui_template_child (window, PS_TYPE_WINDOW, "column_view");
+  g_assert_true (ps_column_sorter_get_primary (gtk_column_view_get_sorter (view), &column, &order));
+  g_assert_cmpint (column, ==, PS_COLUMN_PID);
+  g_assert_cmpint (order, ==, GTK_SORT_DESCENDING);
+  window_destroy_and_check (window);
+
+  g_settings_reset (settings, "sort-column");
+  g_settings_reset (settings, "sort-descending");
+}
+
 static gboolean
 is_folded (gpointer data)
 {
@@ -1169,6 +1215,7 @@ main (int   argc,
   g_test_add_func ("/ui/window/appears-with-rows", test_appears_with_rows);
   g_test_add_func ("/ui/window/appears-without-slow-scan", test_appears_without_slow_scan);
   g_test_add_func ("/ui/window/adopts-prefetch", test_adopts_prefetch);
+  g_test_add_func ("/ui/window/remembers-sort", test_remembers_sort);
   g_test_add_func ("/ui/preferences", test_preferences);
   g_test_add_func ("/ui/detail-pane/started", test_started_text);
 
