@@ -709,7 +709,43 @@ on_first_paint (GdkFrameClock *clock,
     self->unslice_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, unslice_cb, self, NULL);
 }
 
-/* Rows that fit in the window's height, at least; 24 px is less than a row. */
+/* Rows that can be seen in the window, at least: below the header bar and
+ * the column titles (~77 px together with Adwaita), the data table's rows
+ * are ~20 px tall at the default font size.  (With a smaller font a few more
+ * rows fit: they follow one frame later.)  A maximized window, before it is
+ * shown, is as tall as the tallest monitor. */
+#define LIST_TOP_PX 70
+#define ROW_PX 20
+
+static int
+tallest_monitor (PsWindow *self)
+{
+  GdkDisplay *display = gtk_widget_get_display (GTK_WIDGET (self));
+  GListModel *monitors = gdk_display_get_monitors (display);
+  int height = 0;
+
+  if (self->surface != NULL)
+    {
+      GdkMonitor *monitor = gdk_display_get_monitor_at_surface (display, self->surface);
+      GdkRectangle geometry;
+
+      if (monitor != NULL)
+        {
+          gdk_monitor_get_geometry (monitor, &geometry);
+          return geometry.height;
+        }
+    }
+  for (guint i = 0; i < g_list_model_get_n_items (monitors); i++)
+    {
+      g_autoptr(GdkMonitor) monitor = g_list_model_get_item (monitors, i);
+      GdkRectangle geometry;
+
+      gdk_monitor_get_geometry (monitor, &geometry);
+      height = MAX (height, geometry.height);
+    }
+  return height > 0 ? height : 2160;
+}
+
 static guint
 rows_on_screen (PsWindow *self)
 {
@@ -720,18 +756,8 @@ rows_on_screen (PsWindow *self)
     gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
   if (height <= 0 || gtk_window_is_maximized (GTK_WINDOW (self)) ||
       gtk_window_is_fullscreen (GTK_WINDOW (self)))
-    {
-      GdkDisplay *display = gtk_widget_get_display (GTK_WIDGET (self));
-      GdkMonitor *monitor = self->surface != NULL
-                            ? gdk_display_get_monitor_at_surface (display, self->surface)
-                            : NULL;
-      GdkRectangle geometry = { 0, 0, 0, 2160 };
-
-      if (monitor != NULL)
-        gdk_monitor_get_geometry (monitor, &geometry);
-      height = MAX (height, geometry.height);
-    }
-  return (guint) height / 24 + 2;
+    height = MAX (height, tallest_monitor (self));
+  return (guint) (MAX (height - LIST_TOP_PX, ROW_PX) / ROW_PX) + 1;
 }
 
 /* Before the window is realized (its first rows are built before it is

@@ -1079,6 +1079,85 @@ test_remembers_sort (void)
   g_settings_reset (settings, "sort-descending");
 }
 
+/* The first frame shows as many rows as the list has room for: the rows
+ * built before the first paint reach the bottom of the list's view. */
+typedef struct
+{
+  PsWindow *window;
+  gboolean painted;
+  double rows_bottom;    /* the lowest row's bottom edge, in the view */
+  double view_height;
+} FillLog;
+
+static void
+lowest_cell (GtkWidget *widget,
+             GtkWidget *view,
+             double    *bottom)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      graphene_rect_t bounds;
+
+      if (PS_IS_CELL (child) && gtk_widget_get_child_visible (gtk_widget_get_parent (child)) &&
+          gtk_widget_compute_bounds (child, view, &bounds))
+        *bottom = MAX (*bottom, bounds.origin.y + bounds.size.height);
+      lowest_cell (child, view, bottom);
+    }
+}
+
+static void
+fill_painted (GdkFrameClock *clock,
+              FillLog       *log)
+{
+  GtkWidget *view = gtk_widget_get_parent (ui_template_child (log->window, PS_TYPE_WINDOW, "column_view"));
+
+  if (log->painted)
+    return;
+  log->painted = TRUE;
+  log->view_height = gtk_widget_get_height (view);
+  lowest_cell (view, view, &log->rows_bottom);
+}
+
+static void
+fill_mapped (GtkWidget *widget,
+             FillLog   *log)
+{
+  g_signal_connect (gtk_widget_get_frame_clock (widget), "after-paint", G_CALLBACK (fill_painted), log);
+}
+
+static gboolean
+fill_done (gpointer data)
+{
+  return ((FillLog *) data)->painted;
+}
+
+static void
+test_first_frame_fills_view (void)
+{
+  int fds[120];
+  guint port;
+  FillLog log = { NULL, };
+
+  for (guint i = 0; i < G_N_ELEMENTS (fds); i++)
+    fds[i] = listen_on (AF_INET, SOCK_STREAM, "127.0.0.1", &port);
+  log.window = ps_window_new (NULL);
+  g_signal_connect (log.window, "map", G_CALLBACK (fill_mapped), &log);
+  gtk_window_set_default_size (GTK_WINDOW (log.window), 1200, 780);
+  ps_window_present_when_ready (log.window);
+
+  g_assert_true (ui_wait_for (fill_done, &log));
+  g_assert_cmpfloat (log.view_height, >, 0);
+  g_assert_cmpfloat (log.rows_bottom, >=, log.view_height - 1);
+
+  g_signal_handlers_disconnect_by_data (gtk_widget_get_frame_clock (GTK_WIDGET (log.window)), &log);
+  g_signal_handlers_disconnect_by_data (log.window, &log);
+  window_destroy_and_check (log.window);
+  for (guint i = 0; i < G_N_ELEMENTS (fds); i++)
+    close (fds[i]);
+}
+
 static gboolean
 is_folded (gpointer data)
 {
@@ -1216,6 +1295,7 @@ main (int   argc,
   g_test_add_func ("/ui/window/appears-without-slow-scan", test_appears_without_slow_scan);
   g_test_add_func ("/ui/window/adopts-prefetch", test_adopts_prefetch);
   g_test_add_func ("/ui/window/remembers-sort", test_remembers_sort);
+  g_test_add_func ("/ui/window/first-frame-fills-view", test_first_frame_fills_view);
   g_test_add_func ("/ui/preferences", test_preferences);
   g_test_add_func ("/ui/detail-pane/started", test_started_text);
 
