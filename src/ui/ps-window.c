@@ -20,86 +20,7 @@
 #include "ps-socket-list.h"
 #include "ps-ui.h"
 #include "ps-window.h"
-
-struct _PsWindow
-{
-  AdwApplicationWindow parent_instance;
-
-  /* Template children. */
-  AdwToastOverlay *toast_overlay;
-  AdwLeaflet *leaflet;
-  GtkWidget *list_page;
-  GtkWidget *detail_page;
-  AdwWindowTitle *window_title;
-  GtkToggleButton *search_button;
-  GtkMenuButton *filter_button;
-  GtkSearchBar *search_bar;
-  GtkSearchEntry *search_entry;
-  GtkRevealer *hidden_banner;
-  GtkImage *hidden_banner_icon;
-  GtkLabel *hidden_banner_title;
-  GtkLabel *hidden_banner_label;
-  GtkButton *banner_unlock_button;
-  GtkButton *unlock_button;
-  GtkButton *lock_button;
-  GtkStack *stack;
-  GtkSpinner *spinner;
-  AdwStatusPage *free_page;
-  AdwStatusPage *error_page;
-  GtkColumnView *column_view;
-  GtkColumnViewColumn *port_column;
-  GtkColumnViewColumn *protocol_column;
-  GtkColumnViewColumn *address_column;
-  GtkColumnViewColumn *exposure_column;
-  GtkColumnViewColumn *process_column;
-  GtkColumnViewColumn *pid_column;
-  GtkColumnViewColumn *user_column;
-  GtkColumnViewColumn *service_column;
-  GtkSingleSelection *selection;
-  GtkSliceListModel *slice_model;
-  GtkSortListModel *sort_model;
-  GtkFilterListModel *filter_model;
-  GtkCustomFilter *filter;
-  PsSocketList *socket_list;
-  PsDetailPane *detail_pane;
-
-  GSettings *settings;
-  PsMonitor *monitor;
-  guint present_timeout_id;    /* ps_window_present_when_ready(): the grace */
-  gboolean present_pending;
-  PsEndProcessPins *pins;
-  GdkSurface *surface;
-  gulong surface_state_handler;
-  gulong first_paint_handler;  /* on the frame clock while the list is cut short */
-  gulong release_handler;      /* on the frame clock while the monitor is held */
-  gboolean monitor_held;
-  gboolean monitor_released;   /* held once, from the first map to the first rows */
-  guint unslice_id;
-
-  /* Filter state, cached from settings and the search entry. */
-  char *query;               /* lower-case, NULL when empty */
-  int query_port;            /* the query as a port number, or -1 */
-  gboolean show_tcp;
-  gboolean show_udp;
-  gboolean show_ipv4;
-  gboolean show_ipv6;
-  gboolean only_exposed;
-  gboolean only_mine;
-  gboolean filtering;        /* the filter has its function (something to filter) */
-  guint32 uid;
-
-  /* Unlock: the backend to return to on Lock, the start in progress, the
-   * last refusal (shown in the banner) and the helper's last failure. */
-  PsBackend *previous_backend;
-  GCancellable *unlock_cancellable;
-  char *unlock_refusal;
-  char *helper_error;
-
-  int pending_select_port;   /* select this port's row once it is listed, or -1 */
-  gboolean have_snapshot;
-  gboolean failure_reported;
-  gboolean refreshed_once;
-};
+#include "ps-window-private.h"
 
 G_DEFINE_FINAL_TYPE (PsWindow, ps_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -241,8 +162,8 @@ update_state (PsWindow *self)
     ps_ui_stack_show_page (self->stack, "no-results");
 }
 
-static void
-select_pending (PsWindow *self)
+void
+_ps_window_select_pending (PsWindow *self)
 {
   GListModel *model = G_LIST_MODEL (self->selection);
   guint n;
@@ -358,7 +279,7 @@ ps_window_search_port (PsWindow *self,
   text = g_strdup_printf ("%u", port);
   self->pending_select_port = (int) port;
   ps_window_set_search (self, text);
-  select_pending (self);
+  _ps_window_select_pending (self);
 }
 
 /* Live updates. */
@@ -661,167 +582,6 @@ lock_action (GtkWidget  *widget,
   lock (PS_WINDOW (widget));
 }
 
-/* The first load.  GTK 4.8's column view builds up to 200 rows as soon as
- * its model has them, inside the model's items-changed, before it paints;
- * at 8 cells a row that is most of the time to the first rows.  So the first
- * load shows the rows that fit in the window, and the rest (off screen) follow
- * right after that frame is painted. */
-
-/* After the first frame the rest of the list follows, ROWS_PER_FRAME rows a
- * frame while the view builds rows for them (about 200 in GTK 4.8), then
- * all at once: the window answers between the steps. */
-#define ROWS_PER_FRAME 40
-#define ROWS_BUILT 200
-
-static void on_first_paint (GdkFrameClock *clock,
-                            PsWindow      *self);
-static void present_if_pending (PsWindow *self);
-
-static gboolean
-unslice_cb (gpointer user_data)
-{
-  PsWindow *self = user_data;
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
-  guint size = gtk_slice_list_model_get_size (self->slice_model);
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->sort_model));
-
-  self->unslice_id = 0;
-  if (size < ROWS_BUILT && size + ROWS_PER_FRAME < n && clock != NULL)
-    {
-      gtk_slice_list_model_set_size (self->slice_model, size + ROWS_PER_FRAME);
-      self->first_paint_handler = g_signal_connect (clock, "after-paint", G_CALLBACK (on_first_paint), self);
-      gtk_widget_queue_draw (GTK_WIDGET (self));
-    }
-  else
-    {
-      gtk_slice_list_model_set_size (self->slice_model, G_MAXUINT);
-    }
-  select_pending (self);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-on_first_paint (GdkFrameClock *clock,
-                PsWindow      *self)
-{
-  g_clear_signal_handler (&self->first_paint_handler, clock);
-  if (self->unslice_id == 0)
-    self->unslice_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, unslice_cb, self, NULL);
-}
-
-/* Rows that can be seen in the window, at least: below the header bar and
- * the column titles (~77 px together with Adwaita), the data table's rows
- * are ~20 px tall at the default font size.  (With a smaller font a few more
- * rows fit: they follow one frame later.)  A maximized window, before it is
- * shown, is as tall as the tallest monitor. */
-#define LIST_TOP_PX 70
-#define ROW_PX 20
-
-static int
-tallest_monitor (PsWindow *self)
-{
-  GdkDisplay *display = gtk_widget_get_display (GTK_WIDGET (self));
-  GListModel *monitors = gdk_display_get_monitors (display);
-  int height = 0;
-
-  if (self->surface != NULL)
-    {
-      GdkMonitor *monitor = gdk_display_get_monitor_at_surface (display, self->surface);
-      GdkRectangle geometry;
-
-      if (monitor != NULL)
-        {
-          gdk_monitor_get_geometry (monitor, &geometry);
-          return geometry.height;
-        }
-    }
-  for (guint i = 0; i < g_list_model_get_n_items (monitors); i++)
-    {
-      g_autoptr(GdkMonitor) monitor = g_list_model_get_item (monitors, i);
-      GdkRectangle geometry;
-
-      gdk_monitor_get_geometry (monitor, &geometry);
-      height = MAX (height, geometry.height);
-    }
-  return height > 0 ? height : 2160;
-}
-
-static guint
-rows_on_screen (PsWindow *self)
-{
-  int height = gtk_widget_get_height (GTK_WIDGET (self));
-  int width = 0;
-
-  if (height <= 0)
-    gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
-  if (height <= 0 || gtk_window_is_maximized (GTK_WINDOW (self)) ||
-      gtk_window_is_fullscreen (GTK_WINDOW (self)))
-    height = MAX (height, tallest_monitor (self));
-  return (guint) (MAX (height - LIST_TOP_PX, ROW_PX) / ROW_PX) + 1;
-}
-
-/* Before the window is realized (its first rows are built before it is
- * shown) the rest follows the first frame once there is a frame clock. */
-static void
-watch_first_paint (PsWindow *self)
-{
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
-
-  if (clock == NULL || self->first_paint_handler != 0 ||
-      gtk_slice_list_model_get_size (self->slice_model) == G_MAXUINT)
-    return;
-  self->first_paint_handler = g_signal_connect (clock, "after-paint", G_CALLBACK (on_first_paint), self);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-}
-
-static void
-cut_first_load (PsWindow *self)
-{
-  if (self->first_paint_handler != 0 ||
-      gtk_slice_list_model_get_size (self->slice_model) != G_MAXUINT)
-    return;
-  gtk_slice_list_model_set_size (self->slice_model, rows_on_screen (self));
-  watch_first_paint (self);
-}
-
-/* From the map to the first frame painted after the first scan landed, the
- * monitor is held: the owner walk that follows the sockets-only scan would
- * take both cores of a small machine while that frame is built. */
-static void
-release_monitor (PsWindow *self)
-{
-  if (self->release_handler != 0)
-    g_clear_signal_handler (&self->release_handler, gtk_widget_get_frame_clock (GTK_WIDGET (self)));
-  if (self->monitor_held && self->monitor != NULL)
-    ps_monitor_set_held (self->monitor, FALSE);
-  if (self->monitor_held)
-    self->monitor_released = TRUE;
-  self->monitor_held = FALSE;
-}
-
-static void
-on_release_paint (GdkFrameClock *clock,
-                  PsWindow      *self)
-{
-  release_monitor (self);
-}
-
-static void
-release_monitor_after_paint (PsWindow *self)
-{
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
-
-  if (!self->monitor_held || self->release_handler != 0)
-    return;
-  if (clock == NULL)
-    {
-      release_monitor (self);
-      return;
-    }
-  self->release_handler = g_signal_connect (clock, "after-paint", G_CALLBACK (on_release_paint), self);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-}
-
 static void
 on_monitor_updated (PsWindow   *self,
                     PsSnapshot *snapshot)
@@ -830,7 +590,7 @@ on_monitor_updated (PsWindow   *self,
    * shown (ps_window_present_when_ready() waits for it): its rows are then
    * built before the window appears, and its first frame has them. */
   if (!self->have_snapshot && ps_snapshot_get_n_sockets (snapshot) > 0)
-    cut_first_load (self);
+    _ps_window_cut_first_load (self);
   ps_socket_list_apply (self->socket_list, snapshot);
 
   /* Insertions and removals reach the filter and sort models as
@@ -848,17 +608,17 @@ on_monitor_updated (PsWindow   *self,
   g_clear_pointer (&self->helper_error, g_free);
   update_subtitle (self);
   update_state (self);
-  select_pending (self);
-  release_monitor_after_paint (self);
-  present_if_pending (self);
+  _ps_window_select_pending (self);
+  _ps_window_release_monitor_after_paint (self);
+  _ps_window_present_if_pending (self);
 }
 
 static void
 on_monitor_failed (PsWindow     *self,
                    const GError *error)
 {
-  release_monitor_after_paint (self);
-  present_if_pending (self);
+  _ps_window_release_monitor_after_paint (self);
+  _ps_window_present_if_pending (self);
 
   /* The privileged helper refused to start again (a cancelled or refused
    * prompt after it died): the session is locked again, and says why. */
@@ -943,46 +703,6 @@ on_row_activated (PsWindow *self,
     adw_leaflet_set_visible_child (self->leaflet, self->detail_page);
 }
 
-/* The first presentation waits for the first rows, a short while at most,
- * so that the window does not appear empty and then fill: the sockets-only
- * scan that started with the window usually takes a few milliseconds, tens
- * at 20,000 sockets.  Past the grace (a slow helper, say) the window appears
- * with its loading page. */
-#define PRESENT_GRACE_MS 200
-
-static gboolean
-present_timeout_cb (gpointer user_data)
-{
-  PsWindow *self = user_data;
-
-  self->present_timeout_id = 0;
-  present_if_pending (self);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-present_if_pending (PsWindow *self)
-{
-  if (!self->present_pending)
-    return;
-  self->present_pending = FALSE;
-  g_clear_handle_id (&self->present_timeout_id, g_source_remove);
-  gtk_window_present (GTK_WINDOW (self));
-}
-
-void
-ps_window_present_when_ready (PsWindow *self)
-{
-  g_return_if_fail (PS_IS_WINDOW (self));
-
-  self->present_pending = TRUE;
-  if (self->have_snapshot || self->failure_reported || self->monitor == NULL ||
-      gtk_widget_get_visible (GTK_WIDGET (self)))
-    present_if_pending (self);
-  else if (self->present_timeout_id == 0)
-    self->present_timeout_id = g_timeout_add (PRESENT_GRACE_MS, present_timeout_cb, self);
-}
-
 /* The monitor runs only while the window can be seen. */
 
 static void
@@ -1017,7 +737,7 @@ ps_window_realize (GtkWidget *widget)
       g_signal_connect_object (self->surface, "notify::state",
                                G_CALLBACK (update_active), self, G_CONNECT_SWAPPED);
   /* A first load cut short before the window was shown. */
-  watch_first_paint (self);
+  _ps_window_watch_first_paint (self);
 }
 
 static void
@@ -1028,7 +748,7 @@ ps_window_unrealize (GtkWidget *widget)
   if (self->surface != NULL)
     g_clear_signal_handler (&self->surface_state_handler, self->surface);
   self->surface = NULL;
-  release_monitor (self);
+  _ps_window_release_monitor (self);
   /* No frame clock any more: the whole list now. */
   if (self->first_paint_handler != 0)
     {
@@ -1046,17 +766,7 @@ ps_window_map (GtkWidget *widget)
   PsWindow *self = PS_WINDOW (widget);
 
   GTK_WIDGET_CLASS (ps_window_parent_class)->map (widget);
-  g_clear_handle_id (&self->present_timeout_id, g_source_remove);
-  self->present_pending = FALSE;
-  /* From the first map until the first rows are painted, nothing else is
-   * scanned (see release_monitor_after_paint()). */
-  if (!self->monitor_released && !self->monitor_held && self->monitor != NULL)
-    {
-      self->monitor_held = TRUE;
-      ps_monitor_set_held (self->monitor, TRUE);
-      if (self->have_snapshot)
-        release_monitor_after_paint (self);
-    }
+  _ps_window_first_map (self);
   update_active (self);
 }
 
@@ -1356,56 +1066,6 @@ ps_window_class_init (PsWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Delete, 0, "window.end-process", NULL);
 }
 
-/* The first scan: inactive (no timer) until the window maps, the
- * refresh settings bound, and the sockets-only scan started at once. */
-static PsMonitor *
-monitor_new_prefetching (GSettings *settings)
-{
-  g_autoptr(PsBackend) backend = ps_backend_new_default ();
-  PsMonitor *monitor = ps_monitor_new (backend);
-
-  ps_monitor_set_active (monitor, FALSE);
-  g_settings_bind (settings, "refresh-interval", monitor, "interval", G_SETTINGS_BIND_GET);
-  g_settings_bind (settings, "show-connections", monitor, "connections", G_SETTINGS_BIND_GET);
-  ps_monitor_prefetch (monitor);
-  return monitor;
-}
-
-/* ps_window_prefetch(): one monitor, started before the window exists. */
-#define PREFETCH_MAX_AGE_USEC (5 * G_USEC_PER_SEC)
-static PsMonitor *prefetched_monitor;
-static gint64 prefetched_at;
-
-PsMonitor *
-ps_window_prefetch (void)
-{
-  g_autoptr(GSettings) settings = NULL;
-
-  if (prefetched_monitor != NULL)
-    return prefetched_monitor;
-  settings = g_settings_new (BASE_APP_ID);
-  prefetched_monitor = monitor_new_prefetching (settings);
-  prefetched_at = g_get_monotonic_time ();
-  return prefetched_monitor;
-}
-
-void
-ps_window_drop_prefetch (void)
-{
-  g_clear_object (&prefetched_monitor);
-}
-
-/* The prefetched monitor, unless it is too old to be the window's first
- * scan (a service activation that shows a window much later). */
-static PsMonitor *
-adopt_prefetch (void)
-{
-  if (prefetched_monitor != NULL &&
-      g_get_monotonic_time () - prefetched_at > PREFETCH_MAX_AGE_USEC)
-    ps_window_drop_prefetch ();
-  return g_steal_pointer (&prefetched_monitor);
-}
-
 static void
 ps_window_init (PsWindow *self)
 {
@@ -1417,9 +1077,7 @@ ps_window_init (PsWindow *self)
    * (it may have started before GTK did: ps_window_prefetch()); its rows are
    * built before the window is shown (ps_window_present_when_ready()). */
   self->settings = g_settings_new (BASE_APP_ID);
-  self->monitor = adopt_prefetch ();
-  if (self->monitor == NULL)
-    self->monitor = monitor_new_prefetching (self->settings);
+  self->monitor = _ps_window_take_first_monitor (self->settings);
 
   gtk_widget_init_template (GTK_WIDGET (self));
   ps_ui_stack_hide_other_pages (self->stack);
