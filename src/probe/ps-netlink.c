@@ -224,6 +224,25 @@ conn_close (NetlinkConn *conn)
   conn->buf = NULL;
 }
 
+/* Sends one request of LEN bytes to the kernel. */
+static int
+conn_send (NetlinkConn *conn,
+           const void  *msg,
+           size_t       len)
+{
+  struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+  ssize_t n;
+
+  do
+    n = sendto (conn->fd, msg, len, 0, (struct sockaddr *) &kernel, sizeof kernel);
+  while (n < 0 && errno == EINTR);
+  if (n < 0)
+    return -errno;
+  if ((size_t) n != len)
+    return -EIO;
+  return 0;
+}
+
 /* The request of the original inet_diag interface (TCPDIAG_GETSOCK): the
  * kernel answers it for both families at once (sdiag_family AF_UNSPEC), in
  * one walk of its tables instead of one per family. */
@@ -236,8 +255,6 @@ conn_send_request_both (NetlinkConn *conn,
     struct nlmsghdr nlh;
     struct inet_diag_req req;
   } msg;
-  struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
-  ssize_t n;
 
   memset (&msg, 0, sizeof msg);
   msg.nlh.nlmsg_len = sizeof msg;
@@ -248,15 +265,7 @@ conn_send_request_both (NetlinkConn *conn,
   msg.req.idiag_states = states;
   msg.req.idiag_ext = 0;
 
-  do
-    n = sendto (conn->fd, &msg, sizeof msg, 0,
-                (struct sockaddr *) &kernel, sizeof kernel);
-  while (n < 0 && errno == EINTR);
-  if (n < 0)
-    return -errno;
-  if ((size_t) n != sizeof msg)
-    return -EIO;
-  return 0;
+  return conn_send (conn, &msg, sizeof msg);
 }
 
 /* FAMILY AF_UNSPEC: TCP of both families (conn_send_request_both). */
@@ -271,8 +280,6 @@ conn_send_request (NetlinkConn *conn,
     struct nlmsghdr nlh;
     struct inet_diag_req_v2 req;
   } msg;
-  struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
-  ssize_t n;
 
   if (family == AF_UNSPEC)
     return protocol == IPPROTO_TCP ? conn_send_request_both (conn, states) : -EINVAL;
@@ -289,15 +296,7 @@ conn_send_request (NetlinkConn *conn,
    * AF_INET6 socket in LISTEN or CLOSE. */
   msg.req.idiag_ext = 0;
 
-  do
-    n = sendto (conn->fd, &msg, sizeof msg, 0,
-                (struct sockaddr *) &kernel, sizeof kernel);
-  while (n < 0 && errno == EINTR);
-  if (n < 0)
-    return -errno;
-  if ((size_t) n != sizeof msg)
-    return -EIO;
-  return 0;
+  return conn_send (conn, &msg, sizeof msg);
 }
 
 /* Receives one datagram into conn->buf.  Returns its length, -EMSGSIZE
