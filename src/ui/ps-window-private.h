@@ -7,6 +7,7 @@
 #include "ps-detail-pane.h"
 #include "ps-end-process.h"
 #include "ps-monitor.h"
+#include "ps-socket-item.h"
 #include "ps-socket-list.h"
 #include "ps-window.h"
 
@@ -77,6 +78,8 @@ struct _PsWindow
   gboolean only_exposed;
   gboolean only_mine;
   gboolean filtering;        /* the filter has its function (something to filter) */
+  PsColumn sort_column;      /* the sort in the settings */
+  GtkSortType sort_order;
   guint32 uid;
 
   /* Unlock: the backend to return to on Lock, the start in progress, the

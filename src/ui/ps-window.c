@@ -886,14 +886,13 @@ static const char * const column_keys[PS_N_COLUMNS] = {
   [PS_COLUMN_SERVICE] = "service",
 };
 
-static GtkColumnViewColumn *
-column_for_key (PsWindow   *self,
-                const char *key)
+static PsColumn
+column_for_key (const char *key)
 {
   for (guint i = 0; i < PS_N_COLUMNS; i++)
     if (g_strcmp0 (column_keys[i], key) == 0)
-      return column_view_column (self, i);
-  return self->port_column;
+      return i;
+  return PS_COLUMN_PORT;
 }
 
 /* Cells and sorters are made in code: a GtkBuilder per cell (a
@@ -913,35 +912,37 @@ setup_columns (PsWindow *self)
     }
 }
 
-/* The sort the user picked (a click on a column's header) is kept. */
+/* The sort the user picked (a click on a column's header) is kept.  The
+ * sorter also changes when updated rows are re-sorted: only a different
+ * column or direction than the one saved is written. */
 static void
 save_sort (PsWindow *self)
 {
   PsColumn column;
   GtkSortType order;
-  g_autofree char *saved = NULL;
-  gboolean descending;
 
   /* Columns are removed (the sort changes) while the window is destroyed. */
   if (self->column_view == NULL || gtk_widget_in_destruction (GTK_WIDGET (self)) ||
       !ps_column_sorter_get_primary (gtk_column_view_get_sorter (self->column_view), &column, &order))
     return;
-  descending = order == GTK_SORT_DESCENDING;
-  saved = g_settings_get_string (self->settings, "sort-column");
-  if (g_strcmp0 (saved, column_keys[column]) != 0)
-    g_settings_set_string (self->settings, "sort-column", column_keys[column]);
-  if (g_settings_get_boolean (self->settings, "sort-descending") != descending)
-    g_settings_set_boolean (self->settings, "sort-descending", descending);
+  if (column == self->sort_column && order == self->sort_order)
+    return;
+  self->sort_column = column;
+  self->sort_order = order;
+  g_settings_set_string (self->settings, "sort-column", column_keys[column]);
+  g_settings_set_boolean (self->settings, "sort-descending", order == GTK_SORT_DESCENDING);
 }
 
 static void
 restore_sort (PsWindow *self)
 {
   g_autofree char *key = g_settings_get_string (self->settings, "sort-column");
-  gboolean descending = g_settings_get_boolean (self->settings, "sort-descending");
 
-  gtk_column_view_sort_by_column (self->column_view, column_for_key (self, key),
-                                  descending ? GTK_SORT_DESCENDING : GTK_SORT_ASCENDING);
+  self->sort_column = column_for_key (key);
+  self->sort_order = g_settings_get_boolean (self->settings, "sort-descending")
+                     ? GTK_SORT_DESCENDING : GTK_SORT_ASCENDING;
+  gtk_column_view_sort_by_column (self->column_view, column_view_column (self, self->sort_column),
+                                  self->sort_order);
 }
 
 /* GObject. */
