@@ -4,6 +4,7 @@
 #include "ps-cell.h"
 #include "ps-detail-pane.h"
 #include "ps-fact-row.h"
+#include "ps-limit-model.h"
 #include "ps-resources.h"
 #include "ps-socket-item.h"
 #include "ps-socket-list.h"
@@ -19,6 +20,7 @@ ps_ui_ensure_types (void)
       ps_register_resource ();
       g_type_ensure (PS_TYPE_SOCKET_ITEM);
       g_type_ensure (PS_TYPE_SOCKET_LIST);
+      g_type_ensure (PS_TYPE_LIMIT_MODEL);
       g_type_ensure (PS_TYPE_CELL);
       g_type_ensure (PS_TYPE_FACT_ROW);
       g_type_ensure (PS_TYPE_DETAIL_PANE);

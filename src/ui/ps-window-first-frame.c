@@ -27,23 +27,23 @@ static void on_first_paint (GdkFrameClock *clock,
                             PsWindow      *self);
 
 static gboolean
-unslice_cb (gpointer user_data)
+widen_cb (gpointer user_data)
 {
   PsWindow *self = user_data;
   GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
-  guint size = gtk_slice_list_model_get_size (self->slice_model);
+  guint limit = ps_limit_model_get_limit (self->limit_model);
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->sort_model));
 
-  self->unslice_id = 0;
-  if (size < ROWS_BUILT && size + ROWS_PER_FRAME < n && clock != NULL)
+  self->widen_id = 0;
+  if (limit < ROWS_BUILT && limit + ROWS_PER_FRAME < n && clock != NULL)
     {
-      gtk_slice_list_model_set_size (self->slice_model, size + ROWS_PER_FRAME);
+      ps_limit_model_set_limit (self->limit_model, limit + ROWS_PER_FRAME);
       self->first_paint_handler = g_signal_connect (clock, "after-paint", G_CALLBACK (on_first_paint), self);
       gtk_widget_queue_draw (GTK_WIDGET (self));
     }
   else
     {
-      gtk_slice_list_model_set_size (self->slice_model, G_MAXUINT);
+      ps_limit_model_set_limit (self->limit_model, G_MAXUINT);
     }
   _ps_window_select_pending (self);
   return G_SOURCE_REMOVE;
@@ -54,8 +54,8 @@ on_first_paint (GdkFrameClock *clock,
                 PsWindow      *self)
 {
   g_clear_signal_handler (&self->first_paint_handler, clock);
-  if (self->unslice_id == 0)
-    self->unslice_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, unslice_cb, self, NULL);
+  if (self->widen_id == 0)
+    self->widen_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, widen_cb, self, NULL);
 }
 
 /* Rows that can be seen in the window, at least: below the header bar and
@@ -117,7 +117,7 @@ _ps_window_watch_first_paint (PsWindow *self)
   GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
 
   if (clock == NULL || self->first_paint_handler != 0 ||
-      gtk_slice_list_model_get_size (self->slice_model) == G_MAXUINT)
+      ps_limit_model_get_limit (self->limit_model) == G_MAXUINT)
     return;
   self->first_paint_handler = g_signal_connect (clock, "after-paint", G_CALLBACK (on_first_paint), self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
@@ -127,9 +127,9 @@ void
 _ps_window_cut_first_load (PsWindow *self)
 {
   if (self->first_paint_handler != 0 ||
-      gtk_slice_list_model_get_size (self->slice_model) != G_MAXUINT)
+      ps_limit_model_get_limit (self->limit_model) != G_MAXUINT)
     return;
-  gtk_slice_list_model_set_size (self->slice_model, rows_on_screen (self));
+  ps_limit_model_set_limit (self->limit_model, rows_on_screen (self));
   _ps_window_watch_first_paint (self);
 }
 

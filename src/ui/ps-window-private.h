@@ -6,6 +6,7 @@
 
 #include "ps-detail-pane.h"
 #include "ps-end-process.h"
+#include "ps-limit-model.h"
 #include "ps-monitor.h"
 #include "ps-socket-item.h"
 #include "ps-socket-list.h"
@@ -48,7 +49,7 @@ struct _PsWindow
   GtkColumnViewColumn *user_column;
   GtkColumnViewColumn *service_column;
   GtkSingleSelection *selection;
-  GtkSliceListModel *slice_model;
+  PsLimitModel *limit_model;
   GtkSortListModel *sort_model;
   GtkFilterListModel *filter_model;
   GtkCustomFilter *filter;
@@ -66,7 +67,7 @@ struct _PsWindow
   gulong release_handler;      /* on the frame clock while the monitor is held */
   gboolean monitor_held;
   gboolean monitor_released;   /* held once, from the first map to the first rows */
-  guint unslice_id;
+  guint widen_id;
 
   /* Filter state, cached from settings and the search entry. */
   char *query;               /* lower-case, NULL when empty */

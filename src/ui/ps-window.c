@@ -753,8 +753,8 @@ ps_window_unrealize (GtkWidget *widget)
   if (self->first_paint_handler != 0)
     {
       g_clear_signal_handler (&self->first_paint_handler, gtk_widget_get_frame_clock (widget));
-      g_clear_handle_id (&self->unslice_id, g_source_remove);
-      gtk_slice_list_model_set_size (self->slice_model, G_MAXUINT);
+      g_clear_handle_id (&self->widen_id, g_source_remove);
+      ps_limit_model_set_limit (self->limit_model, G_MAXUINT);
     }
 
   GTK_WIDGET_CLASS (ps_window_parent_class)->unrealize (widget);
@@ -967,7 +967,7 @@ ps_window_dispose (GObject *object)
     }
   g_clear_object (&self->monitor);
   g_clear_handle_id (&self->present_timeout_id, g_source_remove);
-  g_clear_handle_id (&self->unslice_id, g_source_remove);
+  g_clear_handle_id (&self->widen_id, g_source_remove);
   g_clear_object (&self->previous_backend);
   g_clear_pointer (&self->pins, ps_end_process_pins_free);
   /* GLib 2.74's GSimpleActionGroup does not disconnect from its actions when
@@ -1044,7 +1044,7 @@ ps_window_class_init (PsWindowClass *klass)
   BIND (user_column);
   BIND (service_column);
   BIND (selection);
-  BIND (slice_model);
+  BIND (limit_model);
   BIND (sort_model);
   BIND (filter_model);
   BIND (filter);

@@ -24,6 +24,7 @@
 #include "ps-detail-pane.h"
 #include "ps-fact-row.h"
 #include "ps-knowledge.h"
+#include "ps-limit-model.h"
 #include "ps-preferences-window.h"
 #include "ps-window.h"
 #include "ui-common.h"
@@ -790,11 +791,11 @@ static gboolean
 whole_list_shown (gpointer data)
 {
   PsWindow *window = data;
-  GtkSliceListModel *slice = ui_template_child (window, PS_TYPE_WINDOW, "slice_model");
+  PsLimitModel *limit = ui_template_child (window, PS_TYPE_WINDOW, "limit_model");
   GListModel *shown = G_LIST_MODEL (ui_template_child (window, PS_TYPE_WINDOW, "selection"));
   GListModel *sorted = G_LIST_MODEL (ui_template_child (window, PS_TYPE_WINDOW, "sort_model"));
 
-  return gtk_slice_list_model_get_size (slice) == G_MAXUINT &&
+  return ps_limit_model_get_limit (limit) == G_MAXUINT &&
          g_list_model_get_n_items (shown) == g_list_model_get_n_items (sorted);
 }
 
