@@ -25,6 +25,13 @@ typedef struct
   guint old_end;             /* old index after the run's removals */
 } PsRun;
 
+/* A row whose shown values changed: updated once the runs are emitted. */
+typedef struct
+{
+  guint row;                 /* in the new array */
+  guint index;               /* in the new snapshot */
+} PsUpdate;
+
 typedef struct
 {
   PsSocketList *self;        /* not owned: timers are removed in dispose */
@@ -383,6 +390,7 @@ ps_socket_list_apply (PsSocketList *self,
                       PsSnapshot   *snapshot)
 {
   g_autoptr(GArray) runs = NULL;
+  g_autoptr(GArray) updates = NULL;
   GArray *old_rows;
   GArray *new_rows;
   GPtrArray *new_items = NULL;
@@ -433,6 +441,7 @@ ps_socket_list_apply (PsSocketList *self,
   mark_new = self->snapshot != NULL && self->new_timeout_ms > 0;
 
   runs = g_array_new (FALSE, FALSE, sizeof (PsRun));
+  updates = g_array_new (FALSE, FALSE, sizeof (PsUpdate));
   new_rows = take_rows_array (self, n_new + n_old / 16 + 16);
 
   while (i < n_old || j < n_new)
@@ -469,8 +478,9 @@ ps_socket_list_apply (PsSocketList *self,
               if (next_changed < changed_new->len &&
                   g_array_index (changed_new, guint, next_changed) == j)
                 {
-                  if (ps_socket_item_update (old_row->item, snapshot, j))
-                    n_changed++;
+                  PsUpdate update = { new_rows->len, j };
+
+                  g_array_append_val (updates, update);
                 }
               else
                 {
@@ -479,8 +489,12 @@ ps_socket_list_apply (PsSocketList *self,
             }
           else if (ps_socket_equal (old_row->socket, socket))
             ps_socket_item_repoint (old_row->item, snapshot, j);
-          else if (ps_socket_item_update (old_row->item, snapshot, j))
-            n_changed++;
+          else
+            {
+              PsUpdate update = { new_rows->len, j };
+
+              g_array_append_val (updates, update);
+            }
           if (old_row->closing_batch != 0)
             ps_socket_item_set_is_closing (old_row->item, FALSE);
           g_array_append_val (new_rows, row);
@@ -559,6 +573,20 @@ ps_socket_list_apply (PsSocketList *self,
     clear_items_hint ();
 
   commit (self, old_rows, new_rows, runs);
+
+  /* Rows whose shown values changed are updated only now.  While the runs
+   * were emitted every row still compared as it did when a sort model over
+   * the list last sorted it: GtkSortListModel compares live items, and rows
+   * changed under it would break its order (GTK: "Comparison method
+   * violates its general contract") and what it reports.  A sorter or filter
+   * is then told once (ps_socket_list_get_n_changed()). */
+  for (guint u = 0; u < updates->len; u++)
+    {
+      const PsUpdate *update = &g_array_index (updates, PsUpdate, u);
+
+      if (ps_socket_item_update (g_array_index (new_rows, PsRow, update->row).item, snapshot, update->index))
+        n_changed++;
+    }
 
   g_clear_pointer (&self->snapshot, ps_socket_list_release_snapshot);
   self->snapshot = ps_snapshot_ref (snapshot);

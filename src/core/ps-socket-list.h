@@ -19,10 +19,13 @@ G_DECLARE_FINAL_TYPE (PsSocketList, ps_socket_list, PS, SOCKET_LIST, GObject)
 
 PsSocketList *ps_socket_list_new (void);
 
-/* Applies SNAPSHOT: survivors updated in place (only changed properties
- * notify), vanished rows marked closing (removed after closing-timeout-ms),
- * new rows inserted (marked new for new-timeout-ms).  items-changed is emitted
- * once per contiguous run, never when nothing changed.  Main thread only. */
+/* Applies SNAPSHOT: vanished rows marked closing (removed after
+ * closing-timeout-ms), new rows inserted (marked new for new-timeout-ms),
+ * survivors updated in place (only changed properties notify).  items-changed
+ * is emitted once per contiguous run, never when nothing changed, and before
+ * any survivor changes: a sort model over the list sees every row compare as
+ * when it last sorted, until it is told (ps_socket_list_get_n_changed()).
+ * Main thread only. */
 void ps_socket_list_apply (PsSocketList *self,
                            PsSnapshot   *snapshot);
 
