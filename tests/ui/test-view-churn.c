@@ -184,6 +184,7 @@ test_churn (gconstpointer data)
   GtkSortListModel *sort_model;
   PsLimitModel *limit_model;
   GtkWidget *scrolled;
+  g_autoptr(GtkColumnViewColumn) sort_column = NULL;
 
   if (!gtk_init_check ())
     {
@@ -209,21 +210,19 @@ test_churn (gconstpointer data)
   for (guint i = 0; i < PS_N_COLUMNS; i++)
     {
       GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+      g_autoptr(GtkSorter) sorter = ps_column_sorter_new (i);
       GtkColumnViewColumn *column;
 
       g_signal_connect (factory, "setup", G_CALLBACK (setup_cell), NULL);
       g_signal_connect (factory, "bind", G_CALLBACK (bind_cell), NULL);
       column = gtk_column_view_column_new ("column", factory);
-
-      gtk_column_view_column_set_sorter (column, ps_column_sorter_new (i));
+      gtk_column_view_column_set_sorter (column, sorter);
       gtk_column_view_append_column (f.view, column);
       g_object_unref (column);
     }
   gtk_sort_list_model_set_sorter (sort_model, gtk_column_view_get_sorter (f.view));
-  gtk_column_view_sort_by_column (f.view,
-                                  g_list_model_get_item (gtk_column_view_get_columns (f.view), c->column),
-                                  GTK_SORT_ASCENDING);
-  g_object_unref (g_list_model_get_item (gtk_column_view_get_columns (f.view), c->column));
+  sort_column = g_list_model_get_item (gtk_column_view_get_columns (f.view), c->column);
+  gtk_column_view_sort_by_column (f.view, sort_column, GTK_SORT_ASCENDING);
   g_signal_connect (f.selection, "items-changed", G_CALLBACK (on_items_changed), &f);
 
   f.window = gtk_window_new ();
