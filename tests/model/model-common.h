@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Helpers shared by the model tests and the apply benchmark: synthetic
- * snapshots and a main-loop wait with a deadline. */
+ * snapshots, a main-loop wait with a deadline, and a mirror of a list model. */
 #pragma once
 
 #include <string.h>
@@ -8,6 +8,7 @@
 #include <netinet/tcp.h>
 
 #include <glib.h>
+#include <gio/gio.h>
 
 #include "ps-snapshot.h"
 
@@ -105,6 +106,52 @@ model_spin_for (guint ms)
   g_timeout_add (ms, model_deadline_cb, &expired);
   while (!expired)
     g_main_context_iteration (NULL, TRUE);
+}
+
+/* What a GListModel holds, kept from its items-changed signals alone, reading
+ * the new items while each signal is emitted (as a list view does).  A
+ * signal that does not fit what came before fails an assertion. */
+typedef struct
+{
+  GPtrArray *items;
+  GListModel *model;
+} ModelMirror;
+
+static inline void
+model_mirror_items_changed (GListModel  *model,
+                            guint        position,
+                            guint        removed,
+                            guint        added,
+                            ModelMirror *m)
+{
+  g_assert_cmpuint (position + removed, <=, m->items->len);
+  g_ptr_array_remove_range (m->items, position, removed);
+  for (guint k = 0; k < added; k++)
+    {
+      gpointer item = g_list_model_get_item (model, position + k);
+
+      g_assert_nonnull (item);
+      g_ptr_array_insert (m->items, position + k, item);
+    }
+  g_assert_cmpuint (m->items->len, ==, g_list_model_get_n_items (model));
+}
+
+/* Starts mirroring MODEL (not referenced), which must be empty. */
+static inline void
+model_mirror_init (ModelMirror *m,
+                   GListModel  *model)
+{
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 0);
+  m->items = g_ptr_array_new_with_free_func (g_object_unref);
+  m->model = model;
+  g_signal_connect (model, "items-changed", G_CALLBACK (model_mirror_items_changed), m);
+}
+
+static inline void
+model_mirror_clear (ModelMirror *m)
+{
+  g_signal_handlers_disconnect_by_func (m->model, model_mirror_items_changed, m);
+  g_clear_pointer (&m->items, g_ptr_array_unref);
 }
 
 G_END_DECLS

@@ -7,39 +7,32 @@
 #include <gio/gio.h>
 
 #include "ps-limit-model.h"
+#include "model-common.h"
 
+/* The last items-changed, to compare with what the store emitted. */
 typedef struct
 {
-  GPtrArray *mirror;
-  guint last[3];
+  guint position;
+  guint removed;
+  guint added;
   guint n_signals;
-} Mirror;
+} Last;
 
 static void
-on_items_changed (GListModel *model,
-                  guint       position,
-                  guint       removed,
-                  guint       added,
-                  Mirror     *m)
+record_signal (GListModel *model,
+               guint       position,
+               guint       removed,
+               guint       added,
+               Last       *last)
 {
-  g_assert_cmpuint (position + removed, <=, m->mirror->len);
-  g_ptr_array_remove_range (m->mirror, position, removed);
-  for (guint k = 0; k < added; k++)
-    {
-      gpointer item = g_list_model_get_item (model, position + k);
-
-      g_assert_nonnull (item);
-      g_ptr_array_insert (m->mirror, position + k, item);
-    }
-  g_assert_cmpuint (m->mirror->len, ==, g_list_model_get_n_items (model));
-  m->last[0] = position;
-  m->last[1] = removed;
-  m->last[2] = added;
-  m->n_signals++;
+  last->position = position;
+  last->removed = removed;
+  last->added = added;
+  last->n_signals++;
 }
 
 static void
-check (Mirror       *m,
+check (ModelMirror  *m,
        PsLimitModel *limit,
        GListStore   *store)
 {
@@ -47,12 +40,12 @@ check (Mirror       *m,
   guint shown = MIN (n, ps_limit_model_get_limit (limit));
 
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (limit)), ==, shown);
-  g_assert_cmpuint (m->mirror->len, ==, shown);
+  g_assert_cmpuint (m->items->len, ==, shown);
   for (guint i = 0; i < shown; i++)
     {
       g_autoptr(GObject) item = g_list_model_get_item (G_LIST_MODEL (store), i);
 
-      g_assert_true (g_ptr_array_index (m->mirror, i) == item);
+      g_assert_true (g_ptr_array_index (m->items, i) == item);
     }
   g_assert_null (g_list_model_get_item (G_LIST_MODEL (limit), shown));
 }
@@ -63,11 +56,13 @@ test_random (void)
   g_autoptr(GListStore) store = g_list_store_new (G_TYPE_OBJECT);
   g_autoptr(PsLimitModel) limit = ps_limit_model_new (G_LIST_MODEL (store), 5);
   g_autoptr(GRand) rand = g_rand_new_with_seed (20261127);
-  Mirror m = { g_ptr_array_new_with_free_func (g_object_unref), };
+  ModelMirror m;
+  Last last = { 0, };
 
   g_assert_true (ps_limit_model_get_model (limit) == G_LIST_MODEL (store));
   g_assert_true (g_list_model_get_item_type (G_LIST_MODEL (limit)) == G_TYPE_OBJECT);
-  g_signal_connect (limit, "items-changed", G_CALLBACK (on_items_changed), &m);
+  model_mirror_init (&m, G_LIST_MODEL (limit));
+  g_signal_connect (limit, "items-changed", G_CALLBACK (record_signal), &last);
 
   for (guint step = 0; step < 5000; step++)
     {
@@ -91,21 +86,21 @@ test_random (void)
       /* Keep the store between 0 and ~40 items. */
       if (n > 40)
         added = 0;
-      m.n_signals = 0;
+      last.n_signals = 0;
       g_list_store_splice (store, position, removed, items->pdata, added);
       if (ps_limit_model_get_limit (limit) == G_MAXUINT && (removed > 0 || added > 0))
         {
           /* A pass-through: the very signal the store emitted. */
-          g_assert_cmpuint (m.n_signals, ==, 1);
-          g_assert_cmpuint (m.last[0], ==, position);
-          g_assert_cmpuint (m.last[1], ==, removed);
-          g_assert_cmpuint (m.last[2], ==, added);
+          g_assert_cmpuint (last.n_signals, ==, 1);
+          g_assert_cmpuint (last.position, ==, position);
+          g_assert_cmpuint (last.removed, ==, removed);
+          g_assert_cmpuint (last.added, ==, added);
         }
       check (&m, limit, store);
     }
 
-  g_signal_handlers_disconnect_by_func (limit, on_items_changed, &m);
-  g_ptr_array_unref (m.mirror);
+  g_signal_handlers_disconnect_by_func (limit, record_signal, &last);
+  model_mirror_clear (&m);
 }
 
 int

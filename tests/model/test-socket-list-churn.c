@@ -14,56 +14,24 @@
 #include "ps-socket-list.h"
 #include "model-common.h"
 
-typedef struct
-{
-  GPtrArray *mirror;
-  GListModel *model;
-} Mirror;
-
 static void
-on_items_changed (GListModel *model,
-                  guint       position,
-                  guint       removed,
-                  guint       added,
-                  Mirror     *m)
-{
-  g_assert_cmpuint (position + removed, <=, m->mirror->len);
-  g_ptr_array_remove_range (m->mirror, position, removed);
-  for (guint k = 0; k < added; k++)
-    {
-      gpointer item = g_list_model_get_item (model, position + k);
-
-      g_assert_nonnull (item);
-      g_ptr_array_insert (m->mirror, position + k, item);
-    }
-  g_assert_cmpuint (m->mirror->len, ==, g_list_model_get_n_items (model));
-}
-
-static void
-check_mirror (Mirror *m)
+check_mirror (ModelMirror *m)
 {
   g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
   guint n = g_list_model_get_n_items (m->model);
 
-  g_assert_cmpuint (m->mirror->len, ==, n);
+  g_assert_cmpuint (m->items->len, ==, n);
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(GObject) item = g_list_model_get_item (m->model, i);
 
-      g_assert_true (item == g_ptr_array_index (m->mirror, i));
+      g_assert_true (item == g_ptr_array_index (m->items, i));
       g_assert_false (g_hash_table_contains (seen, item));
       g_hash_table_add (seen, item);
       if (i > 0)
-        g_assert_cmpuint (ps_socket_item_get_port (g_ptr_array_index (m->mirror, i - 1)), <,
+        g_assert_cmpuint (ps_socket_item_get_port (g_ptr_array_index (m->items, i - 1)), <,
                           ps_socket_item_get_port (PS_SOCKET_ITEM (item)));
     }
-}
-
-static gboolean
-quit_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -72,10 +40,10 @@ test_churn (void)
   g_autoptr(PsSocketList) list = ps_socket_list_new ();
   g_autoptr(GRand) rand = g_rand_new_with_seed (20261126);
   g_autoptr(PsOwner) owner = model_owner_new (4242, "server");
-  Mirror m = { g_ptr_array_new_with_free_func (g_object_unref), G_LIST_MODEL (list) };
+  ModelMirror m;
 
   g_object_set (list, "closing-timeout-ms", 3, "new-timeout-ms", 2, NULL);
-  g_signal_connect (list, "items-changed", G_CALLBACK (on_items_changed), &m);
+  model_mirror_init (&m, G_LIST_MODEL (list));
 
   for (guint step = 0; step < 3000; step++)
     {
@@ -99,11 +67,7 @@ test_churn (void)
       /* Let some closing (and new) timers fire between scans. */
       if (g_rand_int_range (rand, 0, 3) == 0)
         {
-          gboolean done = FALSE;
-
-          g_timeout_add (g_rand_int_range (rand, 1, 8), quit_cb, &done);
-          while (!done)
-            g_main_context_iteration (NULL, TRUE);
+          model_spin_for (g_rand_int_range (rand, 1, 8));
           check_mirror (&m);
         }
     }
@@ -122,8 +86,7 @@ test_churn (void)
     check_mirror (&m);
   }
 
-  g_signal_handlers_disconnect_by_func (list, on_items_changed, &m);
-  g_ptr_array_unref (m.mirror);
+  model_mirror_clear (&m);
   g_object_add_weak_pointer (G_OBJECT (list), (gpointer *) &list);
   g_clear_object (&list);
   g_assert_null (list);

@@ -48,25 +48,12 @@ typedef struct
   GtkAdjustment *scroll;
   PsSocketList *list;
   GtkSingleSelection *selection;
-  GPtrArray *mirror;
+  ModelMirror mirror;
   GRand *rand;
   guint live[N_LISTENERS];
   guint n_live;
   guint next_id;
 } Fixture;
-
-static void
-on_items_changed (GListModel *model,
-                  guint       position,
-                  guint       removed,
-                  guint       added,
-                  Fixture    *f)
-{
-  g_assert_cmpuint (position + removed, <=, f->mirror->len);
-  g_ptr_array_remove_range (f->mirror, position, removed);
-  for (guint k = 0; k < added; k++)
-    g_ptr_array_insert (f->mirror, position + k, g_list_model_get_item (model, position + k));
-}
 
 static void
 check_model (Fixture  *f,
@@ -76,16 +63,16 @@ check_model (Fixture  *f,
   g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
   guint n = g_list_model_get_n_items (model);
 
-  g_assert_cmpuint (f->mirror->len, ==, n);
+  g_assert_cmpuint (f->mirror.items->len, ==, n);
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(PsSocketItem) item = g_list_model_get_item (model, i);
 
-      g_assert_true (item == g_ptr_array_index (f->mirror, i));
+      g_assert_true (item == g_ptr_array_index (f->mirror.items, i));
       g_assert_false (g_hash_table_contains (seen, item));
       g_hash_table_add (seen, item);
       if (i > 0)
-        g_assert_cmpint (ps_socket_item_compare (g_ptr_array_index (f->mirror, i - 1), item, column), <=, 0);
+        g_assert_cmpint (ps_socket_item_compare (g_ptr_array_index (f->mirror.items, i - 1), item, column), <=, 0);
     }
 }
 
@@ -109,23 +96,6 @@ scan (Fixture *f)
     }
   ps_snapshot_sort (snapshot);
   return snapshot;
-}
-
-static gboolean
-done_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-spin (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, done_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
 }
 
 static void
@@ -194,7 +164,6 @@ test_churn (gconstpointer data)
   ps_ui_ensure_types ();
 
   f.rand = g_rand_new_with_seed (c->seed);
-  f.mirror = g_ptr_array_new_with_free_func (g_object_unref);
   f.list = ps_socket_list_new ();
   g_object_set (f.list, "closing-timeout-ms", 3, "new-timeout-ms", 2, NULL);
 
@@ -223,7 +192,7 @@ test_churn (gconstpointer data)
   gtk_sort_list_model_set_sorter (sort_model, gtk_column_view_get_sorter (f.view));
   sort_column = g_list_model_get_item (gtk_column_view_get_columns (f.view), c->column);
   gtk_column_view_sort_by_column (f.view, sort_column, GTK_SORT_ASCENDING);
-  g_signal_connect (f.selection, "items-changed", G_CALLBACK (on_items_changed), &f);
+  model_mirror_init (&f.mirror, G_LIST_MODEL (f.selection));
 
   f.window = gtk_window_new ();
   scrolled = gtk_scrolled_window_new ();
@@ -276,17 +245,16 @@ test_churn (gconstpointer data)
       /* Closing and new rows fade between scans. */
       if (g_rand_int_range (f.rand, 0, 3) == 0)
         {
-          spin (g_rand_int_range (f.rand, 1, 8));
+          model_spin_for (g_rand_int_range (f.rand, 1, 8));
           check_model (&f, c->column);
         }
     }
 
   gtk_window_destroy (GTK_WINDOW (f.window));
-  g_signal_handlers_disconnect_by_func (f.selection, on_items_changed, &f);
+  model_mirror_clear (&f.mirror);
   g_clear_object (&f.selection);
   g_clear_object (&limit_model);
   g_clear_object (&f.list);
-  g_ptr_array_unref (f.mirror);
   g_rand_free (f.rand);
 }
 
