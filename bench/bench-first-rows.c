@@ -10,7 +10,15 @@
  * still starts at its realize.  `--floor` measures a bare
  * AdwApplicationWindow of the same size instead (a header bar and a label):
  * what GTK, the theme and the X server cost for any window here.  Needs a
- * display; run it under xvfb-run.  Output: key=value lines (times in ms). */
+ * display; run it under xvfb-run.  Output: key=value lines (times in ms).
+ *
+ * Where the time from the map to the first frame goes, for both windows
+ * (GTK 4.8 on X11): GTK sizes the window and asks the X server to map it
+ * (map_request_ms, ending when the surface is shown); GDK then holds every
+ * frame until the server reports the window mapped (server_map_ms, ending
+ * when the first frame starts); then the frame's layout (frame_layout_ms)
+ * and its paint (frame_paint_ms: render nodes, rasterize, copy to the
+ * server), with the main thread's CPU time in that frame (frame_cpu_ms). */
 #include "config.h"
 
 #include <locale.h>
@@ -37,6 +45,11 @@ typedef struct
   gint64 items;     /* when the model first had rows */
   gint64 painted;   /* the first frame painted after that */
   gint64 first_frame; /* the first frame painted after the map, rows or not */
+  gint64 shown;      /* the window's surface was shown (XMapWindow sent) */
+  gint64 frame_start; /* the first frame after the map began */
+  gint64 frame_laid_out; /* ... its layout phase ended */
+  gint64 cpu_frame_start; /* main-thread CPU time then, µs */
+  gint64 cpu_first_frame; /* main-thread CPU time in that frame, µs */
   gint64 cpu_mapped; /* main-thread CPU time at the map, µs */
   gboolean rows_before_map; /* the model had rows when the window mapped */
   gboolean floor;    /* --floor: a bare window of the same size, no list */
@@ -110,6 +123,14 @@ finish (State *state)
       printf ("snapshot_to_items_ms=%.1f\n", (MAX (state->items, state->scanned) - MAX (state->scanned, state->mapped)) / 1000.0);
     }
   printf ("items_to_rows_ms=%.1f\n", (state->painted - MAX (state->items, state->mapped)) / 1000.0);
+  if (state->shown != 0 && state->frame_start != 0 && state->frame_laid_out != 0)
+    {
+      printf ("map_request_ms=%.1f\n", (state->shown - state->mapped) / 1000.0);
+      printf ("server_map_ms=%.1f\n", (state->frame_start - state->shown) / 1000.0);
+      printf ("frame_layout_ms=%.1f\n", (state->frame_laid_out - state->frame_start) / 1000.0);
+      printf ("frame_paint_ms=%.1f\n", (state->first_frame - state->frame_laid_out) / 1000.0);
+      printf ("frame_cpu_ms=%.1f\n", state->cpu_first_frame / 1000.0);
+    }
   printf ("main_cpu_launch_to_map_ms=%.1f\n", state->cpu_mapped / 1000.0);
   printf ("main_cpu_map_to_rows_ms=%.1f\n", (thread_cpu_usec () - state->cpu_mapped) / 1000.0);
   /* The rows listed (the first frame may show only those that fit). */
@@ -124,6 +145,35 @@ finish (State *state)
   g_application_quit (state->app);
 }
 
+/* The phases of the first frame after the map (see the top of the file). */
+static void
+on_surface_mapped (GdkSurface *surface,
+                   GParamSpec *pspec,
+                   State      *state)
+{
+  if (state->mapped != 0 && state->shown == 0 && gdk_surface_get_mapped (surface))
+    state->shown = g_get_monotonic_time ();
+}
+
+static void
+on_before_paint (GdkFrameClock *clock,
+                 State         *state)
+{
+  if (state->mapped == 0 || state->frame_start != 0)
+    return;
+  state->frame_start = g_get_monotonic_time ();
+  state->cpu_frame_start = thread_cpu_usec ();
+}
+
+/* Connected after GDK's own layout handler: the layout has been done. */
+static void
+on_layout (GdkFrameClock *clock,
+           State         *state)
+{
+  if (state->frame_start != 0 && state->frame_laid_out == 0)
+    state->frame_laid_out = g_get_monotonic_time ();
+}
+
 static void
 on_after_paint (GdkFrameClock *clock,
                 State         *state)
@@ -133,6 +183,8 @@ on_after_paint (GdkFrameClock *clock,
   if (state->first_frame == 0)
     {
       state->first_frame = g_get_monotonic_time ();
+      if (state->frame_start != 0)
+        state->cpu_first_frame = thread_cpu_usec () - state->cpu_frame_start;
       prctl (PR_SET_NAME, "after-frame1");
     }
   if (state->items == 0)
@@ -169,6 +221,8 @@ static void
 on_realize (GtkWidget *window,
             State     *state)
 {
+  GdkFrameClock *clock;
+
   if (state->mapped != 0)
     return;
   GtkColumnView *view = find_column_view (window);
@@ -176,6 +230,11 @@ on_realize (GtkWidget *window,
 
   state->mapped = g_get_monotonic_time ();
   state->cpu_mapped = thread_cpu_usec ();
+  g_signal_connect (gtk_native_get_surface (GTK_NATIVE (window)), "notify::mapped",
+                    G_CALLBACK (on_surface_mapped), state);
+  clock = gtk_widget_get_frame_clock (window);
+  g_signal_connect (clock, "before-paint", G_CALLBACK (on_before_paint), state);
+  g_signal_connect (clock, "layout", G_CALLBACK (on_layout), state);
   /* The window may build its first rows before it is shown. */
   state->rows_before_map = model != NULL && g_list_model_get_n_items (model) > 0;
   /* For profiles: `perf report --comms after-map,after-frame1` is the main
