@@ -1165,6 +1165,41 @@ is_folded (gpointer data)
   return adw_leaflet_get_folded (data);
 }
 
+/* At its default size the window shows the list and the details side by
+ * side, and every column of the list whole: nothing to scroll sideways. */
+static void
+test_default_size_fits_columns (void)
+{
+  FillLog log = { NULL, };
+  GtkColumnView *view;
+  GtkAdjustment *hadjustment;
+  GListModel *columns;
+  double total = 0;
+
+  log.window = ps_window_new (NULL);
+  g_signal_connect (log.window, "map", G_CALLBACK (fill_mapped), &log);
+  gtk_window_present (GTK_WINDOW (log.window));
+  g_assert_true (ui_wait_for (fill_done, &log));
+
+  g_assert_false (adw_leaflet_get_folded (ui_template_child (log.window, PS_TYPE_WINDOW, "leaflet")));
+  view = ui_template_child (log.window, PS_TYPE_WINDOW, "column_view");
+  columns = gtk_column_view_get_columns (view);
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+
+      g_assert_true (gtk_column_view_column_get_visible (column));
+      total += gtk_column_view_column_get_fixed_width (column);
+    }
+  hadjustment = gtk_scrollable_get_hadjustment (GTK_SCROLLABLE (view));
+  g_assert_cmpfloat (gtk_adjustment_get_page_size (hadjustment), >=, total);
+  g_assert_cmpfloat (gtk_adjustment_get_upper (hadjustment), <=, gtk_adjustment_get_page_size (hadjustment));
+
+  g_signal_handlers_disconnect_by_data (gtk_widget_get_frame_clock (GTK_WIDGET (log.window)), &log);
+  g_signal_handlers_disconnect_by_data (log.window, &log);
+  window_destroy_and_check (log.window);
+}
+
 typedef struct
 {
   AdwLeaflet *leaflet;
@@ -1289,6 +1324,7 @@ main (int   argc,
   g_test_add_func ("/ui/window/filters", test_filters);
   g_test_add_func ("/ui/window/search-port-selects", test_search_port_selects);
   g_test_add_func ("/ui/window/narrow", test_narrow);
+  g_test_add_func ("/ui/window/default-size-fits-columns", test_default_size_fits_columns);
   g_test_add_func ("/ui/window/first-load-whole-list", test_first_load_whole_list);
   g_test_add_func ("/ui/window/owner-scan-after-first-frame", test_owner_scan_after_first_frame);
   g_test_add_func ("/ui/window/search-follows-updates", test_search_follows_updates);
