@@ -22,6 +22,7 @@
 #include "ps-cli.h"
 #include "ps-cli-end.h"
 #include "ps-helper-backend.h"
+#include "ps-port-query.h"
 #include "ps-terminate.h"
 #include "ps-text.h"
 
@@ -822,8 +823,9 @@ ps_cli_end_run (const char *port_text,
   guint port;
   int status;
 
-  if (!ps_cli_parse_port (port_text, &port) || port == 0)
-    return complain (PS_CLI_END_USAGE, _("--end needs a port number from 1 to 65535"));
+  if (!ps_port_query_parse (port_text, &port) || port == 0)
+    return complain (PS_CLI_END_USAGE, _("--end needs a port number from 1 to 65535, alone or as in "
+                                         "127.0.0.1:8080, [::1]:8080 or http://localhost:8080/"));
   if (pid_text != NULL && !parse_pid (pid_text, &pid))
     return complain (PS_CLI_END_USAGE, _("--pid needs a process ID, a number from 1 to 2147483647"));
 

@@ -20,6 +20,7 @@
 #include "ps-cli-end.h"
 #include "ps-helper-backend.h"
 #include "ps-json.h"
+#include "ps-port-query.h"
 #include "ps-text.h"
 
 #define DEFAULT_INTERVAL_MS 1000
@@ -93,27 +94,6 @@ ps_cli_add_options (GApplication *app)
   group = g_option_group_new ("portscope-errors", "", "", NULL, NULL);
   g_option_group_set_error_hook (group, on_option_error);
   g_application_add_option_group (app, group);
-}
-
-gboolean
-ps_cli_parse_port (const char *text,
-                   guint      *port)
-{
-  guint value = 0;
-
-  if (text == NULL || *text == '\0')
-    return FALSE;
-  for (const char *p = text; *p != '\0'; p++)
-    {
-      if (*p < '0' || *p > '9')
-        return FALSE;
-      value = value * 10 + (guint) (*p - '0');
-      if (value > 65535)
-        return FALSE;
-    }
-  if (port != NULL)
-    *port = value;
-  return TRUE;
 }
 
 static gboolean
@@ -417,8 +397,9 @@ ps_cli_handle_local_options (GApplication *app,
     {
       guint value;
 
-      if (!ps_cli_parse_port (port_text, &value))
-        return bad_argument (_("a port is a number from 0 to 65535"));
+      if (!ps_port_query_parse (port_text, &value))
+        return bad_argument (_("a port is a number from 0 to 65535, alone or as in "
+                               "127.0.0.1:8080, [::1]:8080 or http://localhost:8080/"));
       port = (int) value;
     }
 

@@ -17,8 +17,4 @@ int ps_cli_handle_local_options (GApplication *app,
                                  GVariantDict *options,
                                  int          *port_out);
 
-/* Parses a port number strictly: digits only, 0..65535.  Returns FALSE on anything else. */
-gboolean ps_cli_parse_port (const char *text,
-                            guint      *port);
-
 G_END_DECLS

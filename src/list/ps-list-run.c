@@ -28,8 +28,9 @@ typedef struct
   int port;                 /* -1: every port */
 } Options;
 
-/* Digits only, 0 to 65535 (ps_cli_parse_port's rule; anything else is the
- * GLib CLI's to refuse). */
+/* Digits only, 0 to 65535.  Anything else is the GLib CLI's, which also
+ * takes a port after an address ("127.0.0.1:8080", ps_port_query_parse())
+ * or refuses it. */
 static int
 parse_port (const char *text,
             int        *port)

@@ -9,13 +9,13 @@
 
 #include "ps-backend.h"
 #include "ps-cell.h"
-#include "ps-cli.h"
 #include "ps-column-sorter.h"
 #include "ps-detail-pane.h"
 #include "ps-end-process.h"
 #include "ps-helper-backend.h"
 #include "ps-knowledge.h"
 #include "ps-monitor.h"
+#include "ps-port-query.h"
 #include "ps-socket-item.h"
 #include "ps-socket-list.h"
 #include "ps-ui.h"
@@ -245,7 +245,10 @@ on_search_changed (PsWindow *self)
   self->query_port = -1;
   if (*stripped != '\0')
     self->query = g_utf8_casefold (stripped, -1);
-  if (self->query != NULL && ps_cli_parse_port (self->query, &port))
+  /* A port as a log, a browser or ss shows it ("127.0.0.1:62893",
+   * "http://localhost:3000/") is that port, whatever the address: a
+   * listener on 0.0.0.0 answers on 127.0.0.1 too. */
+  if (self->query != NULL && ps_port_query_parse (stripped, &port))
     self->query_port = (int) port;
   /* The user searched for something else: forget a row still to select. */
   if (self->query_port != self->pending_select_port)

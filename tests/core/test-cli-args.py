@@ -41,6 +41,11 @@ BAD = [
     ["--list", "--port", "80", "443"],
     ["abc"],
     ["--list", "abc"],
+    ["--list", "127.0.0.1"],
+    ["--list", "--port", "localhost:"],
+    ["--list", "[::1]:65536"],
+    ["--list", "--port", "http://localhost:99999/"],
+    ["--list", "ftp://localhost/"],
     ["\x1b[31m"],
     ["--bench=no-such-kind"],
     ["--bench=cold=1", "--list"],
@@ -79,6 +84,15 @@ def main():
         c.check(r.returncode == 0 and want["inode"] in by_inode(doc)
                 and all(s["port"] == want["port"] for s in doc["sockets"]),
                 "bare PORT argument filters --list")
+        # The port as logs, ss and browsers show it, as an argument or --port.
+        for args in (["127.0.0.1:%d"], ["--port", "[::1]:%d"], ["http://localhost:%d/docs"],
+                     ["--port", "*:%d"]):
+            args = args[:-1] + [args[-1] % want["port"]]
+            r = run([binary, "--list", "--json"] + args, env=env)
+            doc = json.loads(r.stdout.decode("utf-8")) if r.returncode == 0 else {"sockets": []}
+            c.check(r.returncode == 0 and want["inode"] in by_inode(doc)
+                    and all(s["port"] == want["port"] for s in doc["sockets"]),
+                    "%r filters --list to the port" % args)
 
         # A bad environment: unknown backend, no passwd file, bogus locale.
         bad_env = dict(env, PORTSCOPE_BACKEND="no-such-backend", PORTSCOPE_PASSWD="/nonexistent/passwd",

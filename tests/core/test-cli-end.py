@@ -202,6 +202,19 @@ def main():
         c.check(status == 0 and code == -signal.SIGTERM, "a UDP socket's owner is ended (%d, %r)" % (status, code))
         c.check("Port %d is free." % udp.port in out, "UDP: the port is free")
 
+        # The port as a log or a browser shows it.
+        for form in ("127.0.0.1:%d", "http://localhost:%d/"):
+            pasted = child()
+            status, out, err = end([form % pasted.port, "--yes"])
+            code = pasted.gone()
+            c.check(status == 0 and code == -signal.SIGTERM,
+                    "--end %s: the owner is ended (%d, %r; %r)" % (form, status, code, err))
+            c.check("Port %d is free." % pasted.port in out, "--end %s: the port is free" % form)
+        # An address without a port, or the port out of range: refused.
+        for bad in ("127.0.0.1", "localhost:", "[::1]:70000"):
+            r = run([portscope_bin(), "--end", bad, "--yes"], env=ENV, stdin=subprocess.DEVNULL)
+            c.check(r.returncode == 2 and b"port" in r.stderr, "--end %s exits 2" % bad)
+
         # Two processes on one port (SO_REUSEPORT): listed, --pid required.
         first = child(reuse=True)
         second = child(reuse=True, port=first.port)

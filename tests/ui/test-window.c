@@ -625,7 +625,51 @@ test_free_port (void)
   g_assert_nonnull (adw_status_page_get_description (free_page));
   g_assert_cmpuint (g_list_model_get_n_items (shown), ==, 0);
 
-  /* A used port shows its row, and only rows of that port ("80" ≠ 8080). */
+  /* The same port as a browser or a log shows it. */
+  {
+    g_autofree char *url = g_strdup_printf ("http://localhost:%u/", free_port);
+    g_autofree char *ipv4 = g_strdup_printf ("127.0.0.1:%u", free_port);
+    g_autofree char *ipv6 = g_strdup_printf ("[::1]:%u", free_port);
+    const char *forms[] = { url, ipv4, ipv6 };
+
+    for (guint i = 0; i < G_N_ELEMENTS (forms); i++)
+      {
+        const char *form = forms[i];
+
+        ps_window_set_search (window, "no-such-thing-anywhere-at-all");
+        wait.name = "no-results";
+        g_assert_true (ui_wait_for (stack_shows, &wait));
+        ps_window_set_search (window, form);
+        wait.name = "free";
+        g_assert_true (ui_wait_for (stack_shows, &wait));
+        g_assert_cmpstr (adw_status_page_get_title (free_page), ==, expected);
+      }
+  }
+
+  /* A used port shows its row, and only rows of that port ("80" ≠ 8080),
+   * however it is written: the port decides, not the address (a listener
+   * on 0.0.0.0 answers on 127.0.0.1 too). */
+  {
+    g_autofree char *ipv4 = g_strdup_printf ("127.0.0.1:%u", listening_port);
+    g_autofree char *browser = g_strdup_printf ("localhost:%u/docs", listening_port);
+    g_autofree char *ipv6 = g_strdup_printf ("[::1]:%u", listening_port);
+    const char *forms[] = { ipv4, browser, ipv6 };
+
+    for (guint i = 0; i < G_N_ELEMENTS (forms); i++)
+      {
+        const char *form = forms[i];
+
+        ps_window_set_search (window, form);
+        g_assert_cmpint (find_shown (window, listening_port, PS_PROTOCOL_TCP, AF_INET), >=, 0);
+        for (guint j = 0; j < g_list_model_get_n_items (shown); j++)
+          {
+            g_autoptr(PsSocketItem) item = g_list_model_get_item (shown, j);
+
+            g_assert_cmpuint (ps_socket_item_get_port (item), ==, listening_port);
+          }
+      }
+  }
+
   g_free (text);
   text = g_strdup_printf ("%u", listening_port);
   ps_window_set_search (window, text);
