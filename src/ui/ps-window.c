@@ -695,6 +695,19 @@ on_selection_changed (PsWindow *self)
     adw_leaflet_set_visible_child (self->leaflet, self->detail_page);
 }
 
+/* Enter in the search: the search applies at once (not after the entry's
+ * delay), the first row found is selected, so its details show, and the
+ * list takes the focus for the arrow keys. */
+static void
+on_search_activate (PsWindow *self)
+{
+  on_search_changed (self);
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->selection)) == 0)
+    return;
+  gtk_single_selection_set_selected (self->selection, 0);
+  gtk_widget_grab_focus (GTK_WIDGET (self->column_view));
+}
+
 /* Enter or a double click on a row: in a narrow window, show its details. */
 static void
 on_row_activated (PsWindow *self,
@@ -1119,6 +1132,8 @@ ps_window_init (PsWindow *self)
   gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self));
   g_signal_connect_object (self->search_entry, "search-changed",
                            G_CALLBACK (on_search_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->search_entry, "activate",
+                           G_CALLBACK (on_search_activate), self, G_CONNECT_SWAPPED);
 
   g_signal_connect_object (self->filter_model, "items-changed",
                            G_CALLBACK (on_items_changed), self, G_CONNECT_SWAPPED);

@@ -683,6 +683,28 @@ test_free_port (void)
     }
   g_assert_cmpint (find_shown (window, listening_port, PS_PROTOCOL_TCP, AF_INET), >=, 0);
 
+  /* Enter in the search, right after pasting (before the entry's search
+   * delay): the first row found is selected, its details show, and the list
+   * has the focus for the arrow keys. */
+  {
+    GtkWidget *entry = ui_template_child (window, PS_TYPE_WINDOW, "search_entry");
+    GtkWidget *column_view = ui_template_child (window, PS_TYPE_WINDOW, "column_view");
+    PsDetailPane *pane = ui_template_child (window, PS_TYPE_WINDOW, "detail_pane");
+    g_autofree char *pasted = g_strdup_printf ("127.0.0.1:%u", listening_port);
+    GtkWidget *focus;
+
+    ps_window_set_search (window, "no-such-thing-anywhere-at-all");
+    g_assert_null (ps_detail_pane_get_item (pane));
+    g_signal_emit_by_name (entry, "activate");
+    g_assert_null (ps_detail_pane_get_item (pane));
+    gtk_editable_set_text (GTK_EDITABLE (entry), pasted);
+    g_signal_emit_by_name (entry, "activate");
+    g_assert_nonnull (ps_detail_pane_get_item (pane));
+    g_assert_cmpuint (ps_socket_item_get_port (ps_detail_pane_get_item (pane)), ==, listening_port);
+    focus = gtk_root_get_focus (GTK_ROOT (window));
+    g_assert_true (focus == column_view || (focus != NULL && gtk_widget_is_ancestor (focus, column_view)));
+  }
+
   /* Text searches the haystack: our own process name finds our row. */
   ps_window_set_search (window, comm);
   g_assert_cmpint (find_shown (window, listening_port, PS_PROTOCOL_TCP, AF_INET), >=, 0);
