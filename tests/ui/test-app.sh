@@ -29,6 +29,10 @@ fi
 "$bin" 70000 >/dev/null 2>&1
 status=$?
 [ "$status" -eq 2 ] || fail "portscope 70000 exited $status, not 2"
+# So is an address without a port.
+"$bin" 127.0.0.1 >/dev/null 2>&1
+status=$?
+[ "$status" -eq 2 ] || fail "portscope 127.0.0.1 exited $status, not 2"
 
 # The primary instance, then a second invocation that hands it a port.
 PORTSCOPE_ALLOW_ROOT=1 PORTSCOPE_BACKEND=local "$bin" &
@@ -44,6 +48,8 @@ until gdbus call --session --dest org.freedesktop.DBus --object-path /org/freede
   sleep 0.1
 done
 PORTSCOPE_ALLOW_ROOT=1 timeout 20 "$bin" 8080 || fail "the second instance failed"
+# A port as a browser shows it.
+PORTSCOPE_ALLOW_ROOT=1 timeout 20 "$bin" http://localhost:8080/ || fail "a URL was not handed over"
 kill -0 "$primary" 2>/dev/null || fail "the first instance died when handed a port"
 kill "$primary"
 wait "$primary" 2>/dev/null
