@@ -225,6 +225,36 @@ ps_cell_set_property (GObject      *object,
     }
 }
 
+/* The whole text when the column is too narrow for it (an IPv6 address, a
+ * long service name): its tooltip.  Plain text, like the cell. */
+const char *
+ps_cell_get_cut_text (PsCell *self)
+{
+  const char *text;
+
+  g_return_val_if_fail (PS_IS_CELL (self), NULL);
+
+  text = gtk_label_get_text (GTK_LABEL (self->label));
+  if (*text == '\0' || !pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (self->label))))
+    return NULL;
+  return text;
+}
+
+static gboolean
+ps_cell_query_tooltip (GtkWidget  *widget,
+                       int         x,
+                       int         y,
+                       gboolean    keyboard_mode,
+                       GtkTooltip *tooltip)
+{
+  const char *text = ps_cell_get_cut_text (PS_CELL (widget));
+
+  if (text == NULL)
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
 static void
 ps_cell_class_init (PsCellClass *klass)
 {
@@ -246,6 +276,8 @@ ps_cell_class_init (PsCellClass *klass)
                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  widget_class->query_tooltip = ps_cell_query_tooltip;
+
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "ps-cell");
 }
@@ -265,6 +297,7 @@ ps_cell_init (PsCell *self)
   gtk_label_set_single_line_mode (GTK_LABEL (self->label), TRUE);
   gtk_widget_set_hexpand (self->label, TRUE);
   gtk_widget_set_parent (self->label, GTK_WIDGET (self));
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
 
   g_signal_connect (self, "notify::parent", G_CALLBACK (update_state), NULL);
 }

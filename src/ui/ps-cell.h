@@ -24,6 +24,8 @@ PsSocketItem *ps_cell_get_item (PsCell *self);
 void ps_cell_set_item (PsCell       *self,
                        PsSocketItem *item);
 GtkLabel *ps_cell_get_label (PsCell *self);
+/* The cell's whole text when the column cuts it (the cell's tooltip), or NULL. */
+const char *ps_cell_get_cut_text (PsCell *self);
 
 /* A factory for a column view column of COLUMN: each list item's child is a
  * PsCell, bound to the list item's PsSocketItem. */

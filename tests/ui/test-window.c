@@ -368,6 +368,21 @@ cells_show (gpointer data)
   return TRUE;
 }
 
+typedef struct
+{
+  RowCells *row;
+  const char *text;   /* NULL: the process cell's text is whole */
+} CutWait;
+
+static gboolean
+process_cut (gpointer data)
+{
+  CutWait *wait = data;
+
+  return row_cells_found (wait->row) &&
+         g_strcmp0 (ps_cell_get_cut_text (wait->row->cells[PS_COLUMN_PROCESS]), wait->text) == 0;
+}
+
 static gboolean
 port_in_list (PsWindow *window,
               guint     port)
@@ -480,6 +495,25 @@ test_listener_row (void)
                        ps_exposure_icon_name (PS_EXPOSURE_THIS_COMPUTER));
       g_assert_true (GTK_IS_LABEL (gtk_widget_get_first_child (GTK_WIDGET (row.cells[PS_COLUMN_PORT]))));
     }
+  }
+
+  /* A column too narrow for its text cuts it, and the cell's tooltip shows
+   * it whole; wide enough again, no tooltip. */
+  {
+    GtkColumnViewColumn *column = ui_template_child (window, PS_TYPE_WINDOW, "process_column");
+    int width = gtk_column_view_column_get_fixed_width (column);
+    RowCells row = { window, port, { NULL, } };
+    CutWait cut = { &row, comm };
+
+    g_assert_true (ui_wait_for (row_cells_found, &row));
+    g_assert_null (ps_cell_get_cut_text (row.cells[PS_COLUMN_PROCESS]));
+    gtk_column_view_column_set_expand (column, FALSE);
+    gtk_column_view_column_set_fixed_width (column, 24);
+    g_assert_true (ui_wait_for (process_cut, &cut));
+    gtk_column_view_column_set_fixed_width (column, width);
+    gtk_column_view_column_set_expand (column, TRUE);
+    cut.text = NULL;
+    g_assert_true (ui_wait_for (process_cut, &cut));
   }
 
   /* Unselecting empties the pane. */
