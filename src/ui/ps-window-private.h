@@ -38,6 +38,7 @@ struct _PsWindow
   GtkStack *stack;
   GtkSpinner *spinner;
   AdwStatusPage *free_page;
+  GtkWidget *show_connections_button;
   AdwStatusPage *error_page;
   GtkColumnView *column_view;
   GtkColumnViewColumn *port_column;

@@ -110,7 +110,15 @@ show_free_page (PsWindow *self,
   g_autofree char *title = g_strdup_printf (_("Port %u is free"), port);
   g_autofree char *range = ps_port_range_describe (port);
   g_autofree char *ephemeral = ps_ephemeral_describe (port);
-  g_autoptr(GString) text = g_string_new (_("No program on this computer uses it right now."));
+  gboolean connections = g_settings_get_boolean (self->settings, "show-connections");
+  /* Without connections listed, only listeners were looked at: a program can
+   * still hold the port as its end of a connection (a browser's or a
+   * client's, often the port a log shows). */
+  g_autoptr(GString) text = g_string_new (connections
+                                          ? _("No program on this computer uses it right now.")
+                                          : _("No program on this computer listens on it right now. "
+                                              "Connections are not listed: one may still use it as "
+                                              "its end."));
   g_autofree char *markup = NULL;
   guint low = 0;
   guint high = 0;
@@ -135,6 +143,7 @@ show_free_page (PsWindow *self,
   markup = g_markup_escape_text (text->str, -1);
   adw_status_page_set_title (self->free_page, title);
   adw_status_page_set_description (self->free_page, markup);
+  gtk_widget_set_visible (self->show_connections_button, !connections);
   ps_ui_stack_show_page (self->stack, "free");
 }
 
@@ -222,6 +231,9 @@ static void
 on_settings_changed (PsWindow   *self,
                      const char *key)
 {
+  /* The free port's page says what was looked at. */
+  if (g_str_equal (key, "show-connections"))
+    update_state (self);
   if (!g_str_has_prefix (key, "filter-"))
     return;
 
@@ -823,6 +835,18 @@ refresh_action (GtkWidget  *widget,
   ps_monitor_refresh (self->monitor, TRUE);
 }
 
+/* "Show Connections" on a free port's page: connections are listed from now
+ * on (the setting the preferences show); the monitor scans them at once. */
+static void
+show_connections_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  PsWindow *self = PS_WINDOW (widget);
+
+  g_settings_set_boolean (self->settings, "show-connections", TRUE);
+}
+
 static void
 search_action (GtkWidget  *widget,
                const char *action_name,
@@ -1049,6 +1073,7 @@ ps_window_class_init (PsWindowClass *klass)
   BIND (stack);
   BIND (spinner);
   BIND (free_page);
+  BIND (show_connections_button);
   BIND (error_page);
   BIND (column_view);
   BIND (port_column);
@@ -1070,6 +1095,7 @@ ps_window_class_init (PsWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "window.refresh", NULL, refresh_action);
   gtk_widget_class_install_action (widget_class, "window.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "window.show-connections", NULL, show_connections_action);
   gtk_widget_class_install_action (widget_class, "window.back", NULL, back_action);
   gtk_widget_class_install_action (widget_class, "window.end-process", NULL, end_process_action);
   gtk_widget_class_install_action (widget_class, "window.toast", "s", toast_action);

@@ -1,11 +1,13 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Searching a port that nobody uses says "Port N is free" and lists no row."""
+"""Searching a port that nobody uses says "Port N is free" and lists no row.
+With connections not listed (the default) the page says only that nothing
+listens on it and offers Show Connections; pressed, it says nothing uses it."""
 import random
 import socket
 import sys
 
-from e2e_harness import Failure, label_named, log, main, wait_for
+from e2e_harness import Failure, button_labelled, label_named, log, main, press, wait_for
 
 
 def unused_port():
@@ -37,10 +39,20 @@ def test(s):
 
     title = app.wait_find(f"the status 'Port {port} is free'", label_named(f"Port {port} is free"))
     parent = title.parent
-    text = [n.name for n in parent] if parent is not None else []
-    log(f"status page: {text}")
-    if not any(t.startswith("No program on this computer uses it right now.") for t in text):
-        raise Failure(f"the free-port page says {text}: expected it to say no program uses it")
+
+    def page_text():
+        return [n.name for n in parent] if parent is not None else []
+
+    def says(start):
+        return any(t.startswith(start) for t in page_text())
+
+    log(f"status page: {page_text()}")
+    if not says("No program on this computer listens on it right now."):
+        raise Failure(f"the free-port page says {page_text()}: expected it to say nothing listens on it")
+    button = app.wait_find("the Show Connections button", button_labelled("Show Connections"))
+    press(button, "Show Connections")
+    wait_for("the page to say no program uses the port",
+             lambda: says("No program on this computer uses it right now."))
     rows = app.rows()
     if rows:
         raise Failure(f"port {port} is free, yet the list shows {[c for _, c in rows]}")

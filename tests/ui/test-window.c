@@ -766,6 +766,72 @@ test_free_port (void)
   close (fd);
 }
 
+/* A port that only a connection uses (its near end, as a log shows it):
+ * with connections not listed, the free port's page says only that nothing
+ * listens on it and offers to list them; listed, the connection's row shows. */
+static void
+test_free_port_connection (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (BASE_APP_ID);
+  g_autofree char *comm = own_comm ();
+  g_autofree char *text = NULL;
+  struct sockaddr_in address = { .sin_family = AF_INET };
+  socklen_t length = sizeof address;
+  guint port = 0;
+  guint near_port;
+  int listener = listen_on (AF_INET, SOCK_STREAM, "127.0.0.1", &port);
+  int client = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  int server;
+  PsWindow *window;
+  GtkStack *stack;
+  AdwStatusPage *free_page;
+  GtkWidget *button;
+  StackWait wait;
+
+  g_assert_cmpint (inet_pton (AF_INET, "127.0.0.1", &address.sin_addr), ==, 1);
+  address.sin_port = htons (port);
+  g_assert_cmpint (connect (client, (struct sockaddr *) &address, sizeof address), ==, 0);
+  server = accept4 (listener, NULL, NULL, SOCK_CLOEXEC);
+  g_assert_cmpint (server, >=, 0);
+  g_assert_cmpint (getsockname (client, (struct sockaddr *) &address, &length), ==, 0);
+  near_port = ntohs (address.sin_port);
+
+  g_settings_set_boolean (settings, "show-connections", FALSE);
+  window = window_new ();
+  stack = ui_template_child (window, PS_TYPE_WINDOW, "stack");
+  free_page = ui_template_child (window, PS_TYPE_WINDOW, "free_page");
+  button = ui_template_child (window, PS_TYPE_WINDOW, "show_connections_button");
+  wait = (StackWait) { stack, "free" };
+  wait_for_row (window, port, PS_PROTOCOL_TCP, AF_INET, comm);
+
+  text = g_strdup_printf ("127.0.0.1:%u", near_port);
+  ps_window_set_search (window, text);
+  g_assert_true (ui_wait_for (stack_shows, &wait));
+  g_assert_nonnull (strstr (adw_status_page_get_description (free_page), "listens on it"));
+  g_assert_true (gtk_widget_get_visible (button));
+
+  /* The button lists connections: the one on the port shows. */
+  g_assert_true (gtk_widget_activate_action (button, "window.show-connections", NULL));
+  g_assert_true (g_settings_get_boolean (settings, "show-connections"));
+  wait_for_row (window, near_port, PS_PROTOCOL_TCP, AF_INET, comm);
+  wait.name = "list";
+  g_assert_true (ui_wait_for (stack_shows, &wait));
+
+  /* With connections listed, a free port is free, and no button.  The
+   * server's end closes first: it, not the client's, waits in TIME_WAIT. */
+  close (server);
+  close (client);
+  wait_for_absent (window, near_port, PS_PROTOCOL_TCP, AF_INET);
+  wait.name = "free";
+  g_assert_true (ui_wait_for (stack_shows, &wait));
+  g_assert_nonnull (strstr (adw_status_page_get_description (free_page), "uses it right now"));
+  g_assert_false (gtk_widget_get_visible (button));
+
+  g_settings_reset (settings, "show-connections");
+  window_destroy_and_check (window);
+  close (listener);
+}
+
 static void
 test_filters (void)
 {
@@ -1421,6 +1487,7 @@ main (int   argc,
   g_test_add_func ("/ui/window/listener-row", test_listener_row);
   g_test_add_func ("/ui/window/markup-name", test_markup_name);
   g_test_add_func ("/ui/window/free-port", test_free_port);
+  g_test_add_func ("/ui/window/free-port-connection", test_free_port_connection);
   g_test_add_func ("/ui/window/filters", test_filters);
   g_test_add_func ("/ui/window/search-port-selects", test_search_port_selects);
   g_test_add_func ("/ui/window/narrow", test_narrow);
