@@ -282,6 +282,26 @@ wait_until (gboolean *done)
     }
 }
 
+/* Drops the last reference to OBJECT and waits until it is finalized.  End
+ * runs its signalling in a GTask on a worker, whose source object is the
+ * target: the worker lets go of that task a moment after the callback ran
+ * on the main thread, so "finalized at once" would race with it. */
+static void
+finalize_soon (gpointer object)
+{
+  gint64 deadline = g_get_monotonic_time () + DEADLINE_MS * G_TIME_SPAN_MILLISECOND;
+  gpointer weak = object;
+
+  g_object_add_weak_pointer (G_OBJECT (object), &weak);
+  g_object_unref (object);
+  while (g_atomic_pointer_get (&weak) != NULL)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
 typedef struct
 {
   gboolean done;
@@ -381,7 +401,7 @@ test_end_listener (void)
   g_assert_false (port_accepts (child.port));
   child_stop (&child);
 
-  g_assert_finalize_object (g_steal_pointer (&target));
+  finalize_soon (g_steal_pointer (&target));
 }
 
 static void
@@ -400,7 +420,7 @@ test_already_exited (void)
   g_assert_true (ps_terminate_target_has_exited (target));
   g_assert_cmpint (run_end (target, 5, FALSE, NULL), ==, PS_TERMINATE_ALREADY_EXITED);
   child_stop (&child);
-  g_assert_finalize_object (g_steal_pointer (&target));
+  finalize_soon (g_steal_pointer (&target));
 }
 
 static void
@@ -417,7 +437,7 @@ test_wrong_start_time (void)
   g_assert_true (child_alive (child.pid));
   g_assert_true (port_accepts (child.port));
   child_stop (&child);
-  g_assert_finalize_object (g_steal_pointer (&target));
+  finalize_soon (g_steal_pointer (&target));
 }
 
 static void
@@ -457,7 +477,7 @@ test_handoff (void)
   g_assert_true (port_accepts (child.port));   /* we hold it now */
   close (fd);
   child_stop (&child);
-  g_assert_finalize_object (g_steal_pointer (&target));
+  finalize_soon (g_steal_pointer (&target));
 }
 
 static void
@@ -493,7 +513,7 @@ test_ignores_term (void)
   child.pid = 0;
   g_assert_false (port_accepts (child.port));
   child_stop (&child);
-  g_assert_finalize_object (g_steal_pointer (&target));
+  finalize_soon (g_steal_pointer (&target));
 }
 
 static void
@@ -522,7 +542,7 @@ test_stopped (void)
   g_assert_cmpint (WTERMSIG (status), ==, SIGTERM);
   child.pid = 0;
   child_stop (&child);
-  g_assert_finalize_object (g_steal_pointer (&target));
+  finalize_soon (g_steal_pointer (&target));
 }
 
 static PsBackend *
@@ -564,7 +584,7 @@ test_remote_end (void)
   child_stop (&child);
 
   ps_helper_backend_stop (PS_HELPER_BACKEND (backend));
-  g_assert_finalize_object (g_steal_pointer (&target));
+  finalize_soon (g_steal_pointer (&target));
 }
 
 static void
@@ -585,7 +605,7 @@ test_remote_force_stop (void)
   child_stop (&child);
 
   ps_helper_backend_stop (PS_HELPER_BACKEND (backend));
-  g_assert_finalize_object (g_steal_pointer (&target));
+  finalize_soon (g_steal_pointer (&target));
 }
 
 typedef struct
@@ -670,13 +690,13 @@ test_forked_child_keeps_port (void)
     g_assert_no_error (d2.error);
     g_assert_null (ps_terminate_find_holder (d2.snapshot, &key));
     g_clear_pointer (&d2.snapshot, ps_snapshot_unref);
-    g_assert_finalize_object (g_steal_pointer (&second));
+    finalize_soon (g_steal_pointer (&second));
   }
   g_assert_false (port_accepts (child.port));
 
   child_stop (&child);
-  g_assert_finalize_object (g_steal_pointer (&target));
-  g_assert_finalize_object (g_steal_pointer (&monitor));
+  finalize_soon (g_steal_pointer (&target));
+  finalize_soon (g_steal_pointer (&monitor));
 }
 
 static void
