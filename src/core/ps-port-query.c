@@ -29,17 +29,6 @@ parse_digits (const char *text,
   return TRUE;
 }
 
-/* The port after a host: digits, then nothing or a path ("localhost:3000/
- * docs", as a browser's address bar shows it). */
-static gboolean
-parse_port_and_path (const char *text,
-                     guint      *port)
-{
-  gsize len = strcspn (text, "/");
-
-  return parse_digits (text, len, port);
-}
-
 static gboolean
 is_ip_address (const char *text,
                gsize       len)
@@ -92,7 +81,8 @@ is_host (const char *text,
   return name || is_ip_address (text, len);
 }
 
-/* "[IPv6]:PORT" (the address may carry "%interface"). */
+/* "[IPv6]:PORT", then nothing or a path (the address may carry
+ * "%interface"). */
 static gboolean
 parse_bracketed (const char *text,
                  guint      *port)
@@ -104,7 +94,7 @@ parse_bracketed (const char *text,
   if (!is_ip_address (text + 1, (gsize) (close - text - 1)) ||
       memchr (text + 1, ':', (gsize) (close - text - 1)) == NULL)
     return FALSE;
-  return parse_port_and_path (close + 2, port);
+  return parse_digits (close + 2, strcspn (close + 2, "/"), port);
 }
 
 /* A URL: its port, or its scheme's for the web. */

@@ -251,12 +251,16 @@ on_search_changed (PsWindow *self)
 {
   const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
   g_autofree char *stripped = g_strstrip (g_strdup (text));
+  g_autofree char *query = *stripped != '\0' ? g_utf8_casefold (stripped, -1) : NULL;
   guint port;
 
-  g_clear_pointer (&self->query, g_free);
+  /* Already applied: Enter applies the search at once, and the entry's
+   * delayed search-changed follows. */
+  if (g_strcmp0 (query, self->query) == 0)
+    return;
+  g_free (self->query);
+  self->query = g_steal_pointer (&query);
   self->query_port = -1;
-  if (*stripped != '\0')
-    self->query = g_utf8_casefold (stripped, -1);
   /* A port as a log, a browser or ss shows it ("127.0.0.1:62893",
    * "http://localhost:3000/") is that port, whatever the address: a
    * listener on 0.0.0.0 answers on 127.0.0.1 too. */
