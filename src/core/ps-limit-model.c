@@ -3,12 +3,29 @@
 
 #include "ps-limit-model.h"
 
+/* GTK 4.8's list views (GtkListItemManager) mishandle an items-changed that
+ * removes several rows starting inside a run of rows they have no widget for
+ * (rows off screen) and reaching past it: the count comes off that run and
+ * the widgets in the removed range stay, showing items that are gone or that
+ * now sit elsewhere; "Duplicate item detected in list" follows.  Removing one
+ * row, inserting any number of rows, or removing from position 0 is handled
+ * correctly.  This model tells its listeners of every change in those steps
+ * only, presenting each intermediate list while it does, so it keeps its own
+ * copy of the items it has announced.  Tested on the view itself in
+ * tests/ui/test-view-churn.c (/view/splices). */
+
+/* Beyond this many single-row removals for one change, the change is
+ * announced as one replacement from position 0 instead (its cost: the view
+ * looks up its rows by item once, O(rows)). */
+#define MAX_REMOVAL_STEPS 64
+
 struct _PsLimitModel
 {
   GObject parent_instance;
 
   GListModel *model;
   guint limit;
+  GPtrArray *shown;          /* the items announced, in order (owned) */
 };
 
 static void ps_limit_model_list_model_init (GListModelInterface *iface);
@@ -38,11 +55,7 @@ ps_limit_model_get_item_type (GListModel *list)
 static guint
 ps_limit_model_get_n_items (GListModel *list)
 {
-  PsLimitModel *self = PS_LIMIT_MODEL (list);
-
-  if (self->model == NULL)
-    return 0;
-  return MIN (g_list_model_get_n_items (self->model), self->limit);
+  return PS_LIMIT_MODEL (list)->shown->len;
 }
 
 static gpointer
@@ -51,9 +64,9 @@ ps_limit_model_get_item (GListModel *list,
 {
   PsLimitModel *self = PS_LIMIT_MODEL (list);
 
-  if (self->model == NULL || position >= self->limit)
+  if (position >= self->shown->len)
     return NULL;
-  return g_list_model_get_item (self->model, position);
+  return g_object_ref (g_ptr_array_index (self->shown, position));
 }
 
 static void
@@ -64,6 +77,158 @@ ps_limit_model_list_model_init (GListModelInterface *iface)
   iface->get_item = ps_limit_model_get_item;
 }
 
+/* How many items of the model are shown. */
+static guint
+n_to_show (PsLimitModel *self)
+{
+  if (self->model == NULL)
+    return 0;
+  return MIN (g_list_model_get_n_items (self->model), self->limit);
+}
+
+static void
+remove_one (PsLimitModel *self,
+            guint         position)
+{
+  gpointer item = g_ptr_array_steal_index (self->shown, position);
+
+  g_list_model_items_changed (G_LIST_MODEL (self), position, 1, 0);
+  g_object_unref (item);
+}
+
+/* Inserts FRESH[FROM, TO) (references taken) at POSITION, in one step. */
+static void
+insert_block (PsLimitModel *self,
+              guint         position,
+              GPtrArray    *fresh,
+              guint         from,
+              guint         to)
+{
+  for (guint k = from; k < to; k++)
+    g_ptr_array_insert (self->shown, position + k - from, g_object_ref (g_ptr_array_index (fresh, k)));
+  g_list_model_items_changed (G_LIST_MODEL (self), position, 0, to - from);
+}
+
+/* The kept items (in both lists) in the same order in both? */
+static gboolean
+same_order (GPtrArray  *old_items,
+            guint       old_from,
+            guint       old_to,
+            GHashTable *in_new,
+            GPtrArray  *fresh,
+            GHashTable *in_old)
+{
+  guint i = old_from;
+  guint j = 0;
+
+  for (;;)
+    {
+      while (i < old_to && !g_hash_table_contains (in_new, g_ptr_array_index (old_items, i)))
+        i++;
+      while (j < fresh->len && !g_hash_table_contains (in_old, g_ptr_array_index (fresh, j)))
+        j++;
+      if (i == old_to || j == fresh->len)
+        return i == old_to && j == fresh->len;
+      if (g_ptr_array_index (old_items, i) != g_ptr_array_index (fresh, j))
+        return FALSE;
+      i++;
+      j++;
+    }
+}
+
+/* Replaces the shown items [POSITION, OLD_END) with the model's items
+ * [POSITION, NEW_END), announcing it in steps a GTK 4.8 list view follows. */
+static void
+publish (PsLimitModel *self,
+         guint         position,
+         guint         old_end,
+         guint         new_end)
+{
+  g_autoptr(GPtrArray) fresh = NULL;
+  g_autoptr(GHashTable) in_old = NULL;
+  g_autoptr(GHashTable) in_new = NULL;
+  guint n_removals = 0;
+  guint pos;
+  guint j;
+  guint left;
+
+  fresh = g_ptr_array_new_full (new_end - position, g_object_unref);
+  for (guint k = position; k < new_end; k++)
+    g_ptr_array_add (fresh, g_list_model_get_item (self->model, k));
+
+  /* One removal at most: one step. */
+  if (old_end - position <= 1)
+    {
+      if (old_end > position)
+        g_object_unref (g_ptr_array_steal_index (self->shown, position));
+      for (guint k = 0; k < fresh->len; k++)
+        g_ptr_array_insert (self->shown, position + k, g_object_ref (g_ptr_array_index (fresh, k)));
+      if (old_end > position || fresh->len > 0)
+        g_list_model_items_changed (G_LIST_MODEL (self), position, old_end - position, fresh->len);
+      return;
+    }
+
+  in_old = g_hash_table_new (NULL, NULL);
+  in_new = g_hash_table_new (NULL, NULL);
+  for (guint k = position; k < old_end; k++)
+    g_hash_table_add (in_old, g_ptr_array_index (self->shown, k));
+  for (guint k = 0; k < fresh->len; k++)
+    g_hash_table_add (in_new, g_ptr_array_index (fresh, k));
+  for (guint k = position; k < old_end; k++)
+    if (!g_hash_table_contains (in_new, g_ptr_array_index (self->shown, k)))
+      n_removals++;
+
+  /* Rows reordered, or too many removals: one replacement from position 0,
+   * the start of the view's first run of rows. */
+  if (n_removals > MAX_REMOVAL_STEPS ||
+      !same_order (self->shown, position, old_end, in_new, fresh, in_old))
+    {
+      g_autoptr(GPtrArray) gone = g_ptr_array_new_with_free_func (g_object_unref);
+
+      for (guint k = position; k < old_end; k++)
+        g_ptr_array_add (gone, g_object_ref (g_ptr_array_index (self->shown, k)));
+      g_ptr_array_remove_range (self->shown, position, old_end - position);
+      for (guint k = 0; k < fresh->len; k++)
+        g_ptr_array_insert (self->shown, position + k, g_object_ref (g_ptr_array_index (fresh, k)));
+      g_list_model_items_changed (G_LIST_MODEL (self), 0, old_end, new_end);
+      return;
+    }
+
+  /* Walk both lists: drop what went (one row per step), keep what stayed,
+   * insert each run of new rows in one step. */
+  pos = position;
+  left = old_end - position;
+  j = 0;
+  while (left > 0 || j < fresh->len)
+    {
+      gpointer old = left > 0 ? g_ptr_array_index (self->shown, pos) : NULL;
+
+      if (old != NULL && !g_hash_table_contains (in_new, old))
+        {
+          remove_one (self, pos);
+          left--;
+        }
+      else if (j < fresh->len && !g_hash_table_contains (in_old, g_ptr_array_index (fresh, j)))
+        {
+          guint to = j;
+
+          while (to < fresh->len && !g_hash_table_contains (in_old, g_ptr_array_index (fresh, to)))
+            to++;
+          insert_block (self, pos, fresh, j, to);
+          pos += to - j;
+          j = to;
+        }
+      else
+        {
+          /* The same item in both (same_order() made sure). */
+          g_assert (old == g_ptr_array_index (fresh, j));
+          pos++;
+          left--;
+          j++;
+        }
+    }
+}
+
 static void
 on_items_changed (PsLimitModel *self,
                   guint         position,
@@ -71,32 +236,26 @@ on_items_changed (PsLimitModel *self,
                   guint         added,
                   GListModel   *model)
 {
-  guint n_after;
-  guint n_before;
+  guint old_len = self->shown->len;
+  guint new_len = n_to_show (self);
+  guint old_end;
+  guint new_end;
 
-  if (self->limit == G_MAXUINT)
-    {
-      g_list_model_items_changed (G_LIST_MODEL (self), position, removed, added);
-      return;
-    }
-  if (position >= self->limit)
+  if (position >= old_len && position >= new_len)
     return;
 
-  if (removed == added)
+  if (self->limit == G_MAXUINT || removed == added)
     {
-      guint n = MIN (removed, self->limit - position);
-
-      g_list_model_items_changed (G_LIST_MODEL (self), position, n, n);
-      return;
+      old_end = MIN (position + removed, old_len);
+      new_end = MIN (position + added, new_len);
     }
-
-  /* The items after the change move in or out of the window: what is left
-   * of it from POSITION on changes (a short window, the first load only). */
-  n_after = g_list_model_get_n_items (model);
-  n_before = n_after - added + removed;
-  n_after = MIN (n_after, self->limit);
-  n_before = MIN (n_before, self->limit);
-  g_list_model_items_changed (G_LIST_MODEL (self), position, n_before - position, n_after - position);
+  else
+    {
+      /* Rows after the change move into or out of the window. */
+      old_end = old_len;
+      new_end = new_len;
+    }
+  publish (self, position, old_end, new_end);
 }
 
 static void
@@ -107,8 +266,20 @@ ps_limit_model_dispose (GObject *object)
   if (self->model != NULL)
     g_signal_handlers_disconnect_by_func (self->model, on_items_changed, self);
   g_clear_object (&self->model);
+  if (self->shown->len > 0)
+    g_ptr_array_remove_range (self->shown, 0, self->shown->len);
 
   G_OBJECT_CLASS (ps_limit_model_parent_class)->dispose (object);
+}
+
+static void
+ps_limit_model_finalize (GObject *object)
+{
+  PsLimitModel *self = PS_LIMIT_MODEL (object);
+
+  g_ptr_array_unref (self->shown);
+
+  G_OBJECT_CLASS (ps_limit_model_parent_class)->finalize (object);
 }
 
 static void
@@ -145,8 +316,14 @@ ps_limit_model_set_property (GObject      *object,
     case PROP_MODEL:
       self->model = g_value_dup_object (value);
       if (self->model != NULL)
-        g_signal_connect_object (self->model, "items-changed",
-                                 G_CALLBACK (on_items_changed), self, G_CONNECT_SWAPPED);
+        {
+          guint n = n_to_show (self);
+
+          for (guint k = 0; k < n; k++)
+            g_ptr_array_add (self->shown, g_list_model_get_item (self->model, k));
+          g_signal_connect_object (self->model, "items-changed",
+                                   G_CALLBACK (on_items_changed), self, G_CONNECT_SWAPPED);
+        }
       break;
     case PROP_LIMIT:
       ps_limit_model_set_limit (self, g_value_get_uint (value));
@@ -162,6 +339,7 @@ ps_limit_model_class_init (PsLimitModelClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->dispose = ps_limit_model_dispose;
+  object_class->finalize = ps_limit_model_finalize;
   object_class->get_property = ps_limit_model_get_property;
   object_class->set_property = ps_limit_model_set_property;
 
@@ -178,6 +356,7 @@ static void
 ps_limit_model_init (PsLimitModel *self)
 {
   self->limit = G_MAXUINT;
+  self->shown = g_ptr_array_new_with_free_func (g_object_unref);
 }
 
 PsLimitModel *
@@ -217,12 +396,12 @@ ps_limit_model_set_limit (PsLimitModel *self,
 
   if (self->limit == limit)
     return;
-  before = ps_limit_model_get_n_items (G_LIST_MODEL (self));
+  before = self->shown->len;
   self->limit = limit;
-  after = ps_limit_model_get_n_items (G_LIST_MODEL (self));
+  after = n_to_show (self);
   if (before > after)
-    g_list_model_items_changed (G_LIST_MODEL (self), after, before - after, 0);
+    publish (self, after, before, after);
   else if (after > before)
-    g_list_model_items_changed (G_LIST_MODEL (self), before, 0, after - before);
+    publish (self, before, before, after);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LIMIT]);
 }

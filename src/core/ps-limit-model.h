@@ -1,14 +1,19 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* PsLimitModel: the first LIMIT items of another GListModel.  Without a
- * limit (G_MAXUINT, the default) it is a pass-through that forwards every
- * items-changed exactly as received.
+/* PsLimitModel: the first LIMIT items of another GListModel (no limit:
+ * G_MAXUINT, the default), as the model a GTK 4.8 list view is given.
  *
- * The window uses it to build only the rows its first frame shows.
+ * It keeps its own copy of the items it has announced and announces every
+ * change in steps GTK 4.8's list views follow correctly: one row removed at
+ * a time, rows inserted in blocks, or a replacement from position 0 (for
+ * reordered rows or many removals).  A change that removes at most one row
+ * is forwarded as it came.  GTK 4.8 mishandles an items-changed that removes
+ * several rows starting off screen and reaching into the rows it shows: its
+ * rows then show items that are gone or elsewhere ("Duplicate item detected
+ * in list").  See ps-limit-model.c and tests/ui/test-view-churn.c.
+ *
+ * The window also uses it to build only the rows its first frame shows.
  * GtkSliceListModel would do the same, but it re-announces every insertion or
- * removal as "everything from here to the end changed", even without a size.
- * Under churn, GTK 4.8's list views then warn "Duplicate item detected in
- * list" (tests/ui/test-view-churn.c), and each change costs a walk over the
- * rest of the list. */
+ * removal as "everything from here to the end changed", even without a size. */
 #pragma once
 
 #include <gio/gio.h>

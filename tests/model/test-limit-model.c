@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* PsLimitModel over a GListStore under random changes and limits: a mirror
- * that follows only its items-changed always equals it; without a limit it
- * forwards exactly what the store emits (no wider range). */
+ * that follows only its items-changed always equals it, every signal is a
+ * step GTK 4.8's list views follow (one row removed at most, or a
+ * replacement from position 0), rows that stay are never removed and
+ * re-added, and a change of at most one removal is forwarded as it came. */
 #include "config.h"
 
 #include <gio/gio.h>
@@ -9,26 +11,42 @@
 #include "ps-limit-model.h"
 #include "model-common.h"
 
-/* The last items-changed, to compare with what the store emitted. */
+/* Every items-changed, checked against what GTK 4.8's list views follow
+ * (see ps-limit-model.c): at most one row removed, or a replacement from
+ * position 0.  Connected before the mirror: M still holds what the signal
+ * removes. */
 typedef struct
 {
-  guint position;
-  guint removed;
-  guint added;
+  ModelMirror *m;
+  GListStore *store;
   guint n_signals;
-} Last;
+  guint n_resets;
+  gboolean unlimited;
+} Steps;
+
+static gboolean
+store_has (GListStore *store,
+           gpointer    item)
+{
+  return g_list_store_find (store, item, NULL);
+}
 
 static void
-record_signal (GListModel *model,
-               guint       position,
-               guint       removed,
-               guint       added,
-               Last       *last)
+check_step (GListModel *model,
+            guint       position,
+            guint       removed,
+            guint       added,
+            Steps      *steps)
 {
-  last->position = position;
-  last->removed = removed;
-  last->added = added;
-  last->n_signals++;
+  steps->n_signals++;
+  g_assert_true (removed <= 1 || position == 0);
+  if (removed > 1)
+    steps->n_resets++;
+  /* A row removed on its own is gone from the store: rows that stay are
+   * never removed in one signal and re-added in another (a view would
+   * rebuild their widgets). */
+  if (steps->unlimited && removed == 1 && added == 0 && position > 0)
+    g_assert_false (store_has (steps->store, g_ptr_array_index (steps->m->items, position)));
 }
 
 static void
@@ -50,6 +68,9 @@ check (ModelMirror  *m,
   g_assert_null (g_list_model_get_item (G_LIST_MODEL (limit), shown));
 }
 
+/* Random splices of up to 80 rows into a store of up to ~300, re-adding
+ * some removed items (in order, or shuffled as a resort does), under random
+ * limits. */
 static void
 test_random (void)
 {
@@ -57,49 +78,65 @@ test_random (void)
   g_autoptr(PsLimitModel) limit = ps_limit_model_new (G_LIST_MODEL (store), 5);
   g_autoptr(GRand) rand = g_rand_new_with_seed (20261127);
   ModelMirror m;
-  Last last = { 0, };
+  Steps steps = { &m, store, 0, 0, FALSE };
+  guint n_single_splices = 0;
 
   g_assert_true (ps_limit_model_get_model (limit) == G_LIST_MODEL (store));
   g_assert_true (g_list_model_get_item_type (G_LIST_MODEL (limit)) == G_TYPE_OBJECT);
+  g_signal_connect (limit, "items-changed", G_CALLBACK (check_step), &steps);
   model_mirror_init (&m, G_LIST_MODEL (limit));
-  g_signal_connect (limit, "items-changed", G_CALLBACK (record_signal), &last);
 
-  for (guint step = 0; step < 5000; step++)
+  for (guint step = 0; step < 20000; step++)
     {
       guint n = g_list_model_get_n_items (G_LIST_MODEL (store));
       guint position = g_rand_int_range (rand, 0, n + 1);
-      guint removed = g_rand_int_range (rand, 0, MIN (n - position, 4) + 1);
-      guint added = g_rand_int_range (rand, 0, 4);
+      guint most = g_rand_int_range (rand, 0, 8) == 0 ? 80 : 6;
+      guint removed = g_rand_int_range (rand, 0, MIN (n - position, most) + 1);
+      guint added = g_rand_int_range (rand, 0, most);
       g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+      guint signals_before = steps.n_signals;
 
-      if (g_rand_int_range (rand, 0, 10) == 0)
+      if (g_rand_int_range (rand, 0, 20) == 0)
         {
-          static const guint limits[] = { 0, 1, 3, 8, 20, G_MAXUINT };
+          static const guint limits[] = { 0, 1, 3, 8, 20, 100, G_MAXUINT };
 
           ps_limit_model_set_limit (limit, limits[g_rand_int_range (rand, 0, G_N_ELEMENTS (limits))]);
+          steps.unlimited = ps_limit_model_get_limit (limit) == G_MAXUINT;
           check (&m, limit, store);
           continue;
         }
 
-      for (guint k = 0; k < added; k++)
-        g_ptr_array_add (items, g_object_new (G_TYPE_OBJECT, NULL));
-      /* Keep the store between 0 and ~40 items. */
-      if (n > 40)
+      /* Re-add some of the removed items, then new ones. */
+      for (guint k = 0; k < removed; k++)
+        if (g_rand_boolean (rand))
+          g_ptr_array_add (items, g_list_model_get_item (G_LIST_MODEL (store), position + k));
+      if (n > 300)
         added = 0;
-      last.n_signals = 0;
-      g_list_store_splice (store, position, removed, items->pdata, added);
-      if (ps_limit_model_get_limit (limit) == G_MAXUINT && (removed > 0 || added > 0))
-        {
-          /* A pass-through: the very signal the store emitted. */
-          g_assert_cmpuint (last.n_signals, ==, 1);
-          g_assert_cmpuint (last.position, ==, position);
-          g_assert_cmpuint (last.removed, ==, removed);
-          g_assert_cmpuint (last.added, ==, added);
-        }
+      for (guint k = 0; k < added; k++)
+        g_ptr_array_insert (items, g_rand_int_range (rand, 0, items->len + 1), g_object_new (G_TYPE_OBJECT, NULL));
+      if (g_rand_int_range (rand, 0, 10) == 0)
+        for (guint k = 0; k + 1 < items->len; k++)
+          {
+            guint other = g_rand_int_range (rand, k, items->len);
+            gpointer swap = items->pdata[k];
+
+            items->pdata[k] = items->pdata[other];
+            items->pdata[other] = swap;
+          }
+      g_list_store_splice (store, position, removed, items->pdata, items->len);
       check (&m, limit, store);
+      /* Without a limit, a splice of at most one removal is the very signal. */
+      if (steps.unlimited && removed <= 1 && (removed > 0 || items->len > 0))
+        {
+          g_assert_cmpuint (steps.n_signals - signals_before, ==, 1);
+          n_single_splices++;
+        }
     }
 
-  g_signal_handlers_disconnect_by_func (limit, record_signal, &last);
+  /* Every path ran: single splices, steps, and replacements from 0. */
+  g_assert_cmpuint (n_single_splices, >, 100);
+  g_assert_cmpuint (steps.n_resets, >, 10);
+  g_signal_handlers_disconnect_by_func (limit, check_step, &steps);
   model_mirror_clear (&m);
 }
 

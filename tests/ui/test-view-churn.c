@@ -14,7 +14,15 @@
  *   place (Process, PID): the rows changed under the sort model before it
  *   was told.
  * After every scan the model the view shows is checked against the
- * items-changed signals it emitted, for duplicates, and for its order. */
+ * items-changed signals it emitted, for duplicates, and for its order.
+ *
+ * /view/splices: the rows a GTK 4.8 list view shows, under splices that
+ * remove several rows starting above its realized rows and reaching into
+ * them, with PsLimitModel in front of it as in the window.  Given the store
+ * directly, GTK 4.8.3's view holds rows showing items that are gone or
+ * elsewhere within 50 splices for each of these seeds (and, later, warns
+ * "Duplicate item detected in list"); PsLimitModel announces such changes
+ * in steps the view follows. */
 #include "config.h"
 
 #include <string.h>
@@ -121,18 +129,25 @@ on_after_paint (GdkFrameClock *clock,
   *painted = TRUE;
 }
 
+/* Until WINDOW has laid out and painted what its models hold now. */
+static void
+wait_for_frame_of (GtkWidget *window)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (window);
+  gboolean painted = FALSE;
+  gulong handler = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &painted);
+
+  gtk_widget_queue_draw (window);
+  while (!painted)
+    g_main_context_iteration (NULL, TRUE);
+  g_signal_handler_disconnect (clock, handler);
+}
+
 /* Until the view has laid out and painted what the model holds now. */
 static void
 wait_for_frame (Fixture *f)
 {
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (f->window);
-  gboolean painted = FALSE;
-  gulong handler = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &painted);
-
-  gtk_widget_queue_draw (f->window);
-  while (!painted)
-    g_main_context_iteration (NULL, TRUE);
-  g_signal_handler_disconnect (clock, handler);
+  wait_for_frame_of (f->window);
 }
 
 static GtkWidget *
@@ -258,6 +273,156 @@ test_churn (gconstpointer data)
   g_rand_free (f.rand);
 }
 
+/* /view/splices */
+
+static void
+setup_string (GtkSignalListItemFactory *factory,
+              GtkListItem              *list_item,
+              GPtrArray                *list_items)
+{
+  gtk_list_item_set_child (list_item, gtk_label_new (NULL));
+  g_ptr_array_add (list_items, list_item);
+}
+
+static void
+bind_string (GtkSignalListItemFactory *factory,
+             GtkListItem              *list_item)
+{
+  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (list_item)),
+                      gtk_string_object_get_string (gtk_list_item_get_item (list_item)));
+}
+
+static void
+teardown_string (GtkSignalListItemFactory *factory,
+                 GtkListItem              *list_item,
+                 GPtrArray                *list_items)
+{
+  g_ptr_array_remove (list_items, list_item);
+}
+
+/* The view's rows show the items at their positions.  Returns the first
+ * realized position after 0 (the focus row). */
+static guint
+check_rows (GPtrArray  *list_items,
+            GListModel *model)
+{
+  guint first = G_MAXUINT;
+
+  for (guint i = 0; i < list_items->len; i++)
+    {
+      GtkListItem *list_item = g_ptr_array_index (list_items, i);
+      guint position = gtk_list_item_get_position (list_item);
+      g_autoptr(GObject) item = NULL;
+
+      /* Every row widget the view holds, on screen or kept just off it
+       * (shown as it is when scrolled to). */
+      if (position == GTK_INVALID_LIST_POSITION ||
+          gtk_widget_get_parent (gtk_widget_get_parent (gtk_list_item_get_child (list_item))) == NULL)
+        continue;
+      item = g_list_model_get_item (model, position);
+      if (item != gtk_list_item_get_item (list_item))
+        g_error ("The row at %u shows \"%s\", the model has \"%s\" there", position,
+                 gtk_string_object_get_string (gtk_list_item_get_item (list_item)),
+                 item != NULL ? gtk_string_object_get_string (GTK_STRING_OBJECT (item)) : "nothing");
+      if (position > 0)
+        first = MIN (first, position);
+    }
+  return first;
+}
+
+static void
+test_splices (gconstpointer data)
+{
+  guint seed = GPOINTER_TO_UINT (data);
+  g_autoptr(GListStore) store = g_list_store_new (GTK_TYPE_STRING_OBJECT);
+  g_autoptr(GPtrArray) list_items = g_ptr_array_new ();
+  g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
+  g_autoptr(PsLimitModel) limit_model = NULL;
+  GtkListItemFactory *factory;
+  GtkWidget *window;
+  GtkWidget *scrolled;
+  GtkWidget *view;
+
+  if (!gtk_init_check ())
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  for (guint i = 0; i < 5000; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("row %u", i);
+      g_autoptr(GtkStringObject) item = gtk_string_object_new (text);
+
+      g_list_store_append (store, item);
+    }
+  limit_model = ps_limit_model_new (G_LIST_MODEL (store), G_MAXUINT);
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_string), list_items);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_string), NULL);
+  g_signal_connect (factory, "teardown", G_CALLBACK (teardown_string), list_items);
+  view = gtk_list_view_new (GTK_SELECTION_MODEL (gtk_no_selection_new (G_LIST_MODEL (g_object_ref (limit_model)))),
+                            factory);
+  scrolled = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), view);
+  window = gtk_window_new ();
+  gtk_window_set_child (GTK_WINDOW (window), scrolled);
+  gtk_window_set_default_size (GTK_WINDOW (window), 300, 400);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_for_frame_of (window);
+  gtk_widget_activate_action (view, "list.scroll-to-item", "u", 2500);
+  wait_for_frame_of (window);
+
+  for (guint step = 0; step < 200; step++)
+    {
+      GListModel *model = G_LIST_MODEL (store);
+      guint n = g_list_model_get_n_items (model);
+      guint first = check_rows (list_items, G_LIST_MODEL (limit_model));
+      guint position;
+      guint removed;
+      guint added;
+      g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+
+      g_assert_cmpuint (first, <, n);
+      /* From up to 300 rows above the first realized one, into the
+       * realized ones. */
+      position = g_rand_int_range (rand, MAX ((int) first - 300, 1), first);
+      removed = MIN (first - position + g_rand_int_range (rand, 1, 200), n - position);
+      added = g_rand_int_range (rand, removed / 2, removed * 3 / 2 + 1);
+      /* Three in four removed rows come back, in another order (as in a
+       * sort model's changes), with new ones among them. */
+      for (guint k = 0; k < removed; k++)
+        if (g_rand_int_range (rand, 0, 4) != 0)
+          g_ptr_array_add (items, g_list_model_get_item (model, position + k));
+      for (guint k = items->len; k < added; k++)
+        {
+          g_autofree char *text = g_strdup_printf ("new %u.%u", step, k);
+
+          g_ptr_array_add (items, gtk_string_object_new (text));
+        }
+      for (guint k = 0; k + 1 < items->len; k++)
+        {
+          guint other = g_rand_int_range (rand, k, items->len);
+          gpointer swap = items->pdata[k];
+
+          items->pdata[k] = items->pdata[other];
+          items->pdata[other] = swap;
+        }
+      g_list_store_splice (store, position, removed, items->pdata, items->len);
+      wait_for_frame_of (window);
+      /* Now and then the view scrolls elsewhere. */
+      if (g_rand_int_range (rand, 0, 10) == 0)
+        {
+          gtk_widget_activate_action (view, "list.scroll-to-item", "u",
+                                      g_rand_int_range (rand, 1000, g_list_model_get_n_items (model) - 1000));
+          wait_for_frame_of (window);
+        }
+    }
+  check_rows (list_items, G_LIST_MODEL (limit_model));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -273,5 +438,11 @@ main (int   argc,
   g_test_add_data_func ("/view/churn/port-seed-2", &by_port[1], test_churn);
   g_test_add_data_func ("/view/churn/process", &by_process, test_churn);
   g_test_add_data_func ("/view/churn/pid", &by_pid, test_churn);
+  for (guint seed = 1; seed <= 4; seed++)
+    {
+      g_autofree char *path = g_strdup_printf ("/view/splices/seed-%u", seed);
+
+      g_test_add_data_func (path, GUINT_TO_POINTER (seed), test_splices);
+    }
   return g_test_run ();
 }
