@@ -24,8 +24,12 @@
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <adwaita.h>
 
@@ -51,6 +55,12 @@ typedef struct
   gint64 cpu_frame_start; /* main-thread CPU time then, µs */
   gint64 cpu_first_frame; /* main-thread CPU time in that frame, µs */
   gint64 cpu_mapped; /* main-thread CPU time at the map, µs */
+  glong faults_mapped; /* main-thread minor page faults at the map */
+  glong faults_frame_start; /* ... when the first frame began */
+  glong faults_first_frame; /* ... in that frame */
+  int server_pid;    /* the X server (BENCH_XSERVER_PID), 0 if unknown */
+  glong server_faults_mapped; /* its minor page faults at the map */
+  glong server_faults_first_frame; /* ... from the map to the first frame */
   gboolean rows_before_map; /* the model had rows when the window mapped */
   gboolean floor;    /* --floor: a bare window of the same size, no list */
   guint n_items;
@@ -66,6 +76,65 @@ thread_cpu_usec (void)
 
   clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
   return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
+
+/* Minor page faults of the calling thread (the main thread): each is a page
+ * of memory touched for the first time. */
+static glong
+thread_minor_faults (void)
+{
+  struct rusage usage;
+
+  if (getrusage (RUSAGE_THREAD, &usage) != 0)
+    return 0;
+  return usage.ru_minflt;
+}
+
+/* Minor page faults of process PID so far (field 10 of /proc/PID/stat), or
+ * -1.  The command name (field 2) may hold spaces: fields are counted from
+ * its closing parenthesis. */
+static glong
+process_minor_faults (int pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", pid);
+  g_autofree char *text = NULL;
+  g_auto(GStrv) fields = NULL;
+  const char *end;
+
+  if (pid <= 0 || !g_file_get_contents (path, &text, NULL, NULL))
+    return -1;
+  end = strrchr (text, ')');
+  if (end == NULL)
+    return -1;
+  fields = g_strsplit (end + 2, " ", 0);
+  /* After the name: state (3), ppid, pgrp, session, tty_nr, tpgid, flags, minflt (10). */
+  if (g_strv_length (fields) < 8)
+    return -1;
+  return strtol (fields[7], NULL, 10);
+}
+
+/* What one page fault costs here: the time to touch each page of 64 MiB of
+ * fresh anonymous memory once, per page (4 KiB).  Inside some virtual
+ * machines this is tens of microseconds, and a window's first frame touches
+ * a few thousand pages (its buffers) in the application and the X server. */
+static int
+fault_cost (void)
+{
+  const gsize size = 64 << 20;
+  const long page = sysconf (_SC_PAGESIZE);
+  char *memory = mmap (NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  gint64 start;
+  gint64 elapsed;
+
+  if (memory == MAP_FAILED)
+    return 1;
+  start = g_get_monotonic_time ();
+  for (gsize offset = 0; offset < size; offset += page)
+    memory[offset] = 1;
+  elapsed = g_get_monotonic_time () - start;
+  printf ("fault_us=%.2f\n", (double) elapsed / (size / page));
+  munmap (memory, size);
+  return 0;
 }
 
 static GtkColumnView *
@@ -130,9 +199,13 @@ finish (State *state)
       printf ("frame_layout_ms=%.1f\n", (state->frame_laid_out - state->frame_start) / 1000.0);
       printf ("frame_paint_ms=%.1f\n", (state->first_frame - state->frame_laid_out) / 1000.0);
       printf ("frame_cpu_ms=%.1f\n", state->cpu_first_frame / 1000.0);
+      printf ("frame_faults=%ld\n", state->faults_first_frame);
+      if (state->server_faults_first_frame >= 0)
+        printf ("server_faults_map_to_first_frame=%ld\n", state->server_faults_first_frame);
     }
   printf ("main_cpu_launch_to_map_ms=%.1f\n", state->cpu_mapped / 1000.0);
   printf ("main_cpu_map_to_rows_ms=%.1f\n", (thread_cpu_usec () - state->cpu_mapped) / 1000.0);
+  printf ("main_faults_map_to_rows=%ld\n", thread_minor_faults () - state->faults_mapped);
   /* The rows listed (the first frame may show only those that fit). */
   printf ("rows=%u\n", PS_IS_WINDOW (state->window)
                          ? g_list_model_get_n_items (G_LIST_MODEL (ps_window_get_socket_list (PS_WINDOW (state->window))))
@@ -163,6 +236,7 @@ on_before_paint (GdkFrameClock *clock,
     return;
   state->frame_start = g_get_monotonic_time ();
   state->cpu_frame_start = thread_cpu_usec ();
+  state->faults_frame_start = thread_minor_faults ();
 }
 
 /* Connected after GDK's own layout handler: the layout has been done. */
@@ -184,7 +258,13 @@ on_after_paint (GdkFrameClock *clock,
     {
       state->first_frame = g_get_monotonic_time ();
       if (state->frame_start != 0)
-        state->cpu_first_frame = thread_cpu_usec () - state->cpu_frame_start;
+        {
+          state->cpu_first_frame = thread_cpu_usec () - state->cpu_frame_start;
+          state->faults_first_frame = thread_minor_faults () - state->faults_frame_start;
+          state->server_faults_first_frame = state->server_faults_mapped >= 0
+                                             ? process_minor_faults (state->server_pid) - state->server_faults_mapped
+                                             : -1;
+        }
       prctl (PR_SET_NAME, "after-frame1");
     }
   if (state->items == 0)
@@ -230,6 +310,8 @@ on_realize (GtkWidget *window,
 
   state->mapped = g_get_monotonic_time ();
   state->cpu_mapped = thread_cpu_usec ();
+  state->faults_mapped = thread_minor_faults ();
+  state->server_faults_mapped = process_minor_faults (state->server_pid);
   g_signal_connect (gtk_native_get_surface (GTK_NATIVE (window)), "notify::mapped",
                     G_CALLBACK (on_surface_mapped), state);
   clock = gtk_widget_get_frame_clock (window);
@@ -344,7 +426,11 @@ main (int   argc,
 
   setlocale (LC_ALL, "");
   state.started = g_get_monotonic_time ();
+  if (argc > 1 && g_str_equal (argv[1], "--fault-cost"))
+    return fault_cost ();
   state.floor = argc > 1 && g_str_equal (argv[1], "--floor");
+  state.server_pid = g_getenv ("BENCH_XSERVER_PID") != NULL ? atoi (g_getenv ("BENCH_XSERVER_PID")) : 0;
+  state.server_faults_first_frame = -1;
   if (state.floor)
     {
       app = G_APPLICATION (adw_application_new (APP_ID ".BenchFloor", G_APPLICATION_DEFAULT_FLAGS));
