@@ -86,27 +86,30 @@ n_to_show (PsLimitModel *self)
   return MIN (g_list_model_get_n_items (self->model), self->limit);
 }
 
+/* Replaces the shown items [POSITION, POSITION + N_OLD) with FRESH[FROM, TO)
+ * (references taken) and says so: as that change, or with FROM_START as a
+ * replacement of everything from position 0 through it.  The replaced items
+ * live until the signal is out. */
 static void
-remove_one (PsLimitModel *self,
-            guint         position)
-{
-  gpointer item = g_ptr_array_steal_index (self->shown, position);
-
-  g_list_model_items_changed (G_LIST_MODEL (self), position, 1, 0);
-  g_object_unref (item);
-}
-
-/* Inserts FRESH[FROM, TO) (references taken) at POSITION, in one step. */
-static void
-insert_block (PsLimitModel *self,
+splice_shown (PsLimitModel *self,
               guint         position,
+              guint         n_old,
               GPtrArray    *fresh,
               guint         from,
-              guint         to)
+              guint         to,
+              gboolean      from_start)
 {
+  g_autoptr(GPtrArray) gone = g_ptr_array_new_full (n_old, g_object_unref);
+  guint start = from_start ? 0 : position;
+
+  for (guint k = position; k < position + n_old; k++)
+    g_ptr_array_add (gone, g_object_ref (g_ptr_array_index (self->shown, k)));
+  g_ptr_array_remove_range (self->shown, position, n_old);
   for (guint k = from; k < to; k++)
     g_ptr_array_insert (self->shown, position + k - from, g_object_ref (g_ptr_array_index (fresh, k)));
-  g_list_model_items_changed (G_LIST_MODEL (self), position, 0, to - from);
+  if (n_old > 0 || to > from)
+    g_list_model_items_changed (G_LIST_MODEL (self), start,
+                                position - start + n_old, position - start + to - from);
 }
 
 /* The kept items (in both lists) in the same order in both? */
@@ -159,38 +162,29 @@ publish (PsLimitModel *self,
   /* One removal at most: one step. */
   if (old_end - position <= 1)
     {
-      if (old_end > position)
-        g_object_unref (g_ptr_array_steal_index (self->shown, position));
-      for (guint k = 0; k < fresh->len; k++)
-        g_ptr_array_insert (self->shown, position + k, g_object_ref (g_ptr_array_index (fresh, k)));
-      if (old_end > position || fresh->len > 0)
-        g_list_model_items_changed (G_LIST_MODEL (self), position, old_end - position, fresh->len);
+      splice_shown (self, position, old_end - position, fresh, 0, fresh->len, FALSE);
       return;
     }
 
   in_old = g_hash_table_new (NULL, NULL);
   in_new = g_hash_table_new (NULL, NULL);
-  for (guint k = position; k < old_end; k++)
-    g_hash_table_add (in_old, g_ptr_array_index (self->shown, k));
   for (guint k = 0; k < fresh->len; k++)
     g_hash_table_add (in_new, g_ptr_array_index (fresh, k));
   for (guint k = position; k < old_end; k++)
-    if (!g_hash_table_contains (in_new, g_ptr_array_index (self->shown, k)))
-      n_removals++;
+    {
+      gpointer item = g_ptr_array_index (self->shown, k);
+
+      g_hash_table_add (in_old, item);
+      if (!g_hash_table_contains (in_new, item))
+        n_removals++;
+    }
 
   /* Rows reordered, or too many removals: one replacement from position 0,
    * the start of the view's first run of rows. */
   if (n_removals > MAX_REMOVAL_STEPS ||
       !same_order (self->shown, position, old_end, in_new, fresh, in_old))
     {
-      g_autoptr(GPtrArray) gone = g_ptr_array_new_with_free_func (g_object_unref);
-
-      for (guint k = position; k < old_end; k++)
-        g_ptr_array_add (gone, g_object_ref (g_ptr_array_index (self->shown, k)));
-      g_ptr_array_remove_range (self->shown, position, old_end - position);
-      for (guint k = 0; k < fresh->len; k++)
-        g_ptr_array_insert (self->shown, position + k, g_object_ref (g_ptr_array_index (fresh, k)));
-      g_list_model_items_changed (G_LIST_MODEL (self), 0, old_end, new_end);
+      splice_shown (self, position, old_end - position, fresh, 0, fresh->len, TRUE);
       return;
     }
 
@@ -205,7 +199,7 @@ publish (PsLimitModel *self,
 
       if (old != NULL && !g_hash_table_contains (in_new, old))
         {
-          remove_one (self, pos);
+          splice_shown (self, pos, 1, fresh, 0, 0, FALSE);
           left--;
         }
       else if (j < fresh->len && !g_hash_table_contains (in_old, g_ptr_array_index (fresh, j)))
@@ -214,7 +208,7 @@ publish (PsLimitModel *self,
 
           while (to < fresh->len && !g_hash_table_contains (in_old, g_ptr_array_index (fresh, to)))
             to++;
-          insert_block (self, pos, fresh, j, to);
+          splice_shown (self, pos, 0, fresh, j, to, FALSE);
           pos += to - j;
           j = to;
         }

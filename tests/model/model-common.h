@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Helpers shared by the model tests and the apply benchmark: synthetic
- * snapshots, a main-loop wait with a deadline, and a mirror of a list model. */
+ * snapshots, a main-loop wait with a deadline, a shuffle, and a mirror of a
+ * list model. */
 #pragma once
 
 #include <string.h>
@@ -106,6 +107,21 @@ model_spin_for (guint ms)
   g_timeout_add (ms, model_deadline_cb, &expired);
   while (!expired)
     g_main_context_iteration (NULL, TRUE);
+}
+
+/* Puts ITEMS in a random order (Fisher-Yates). */
+static inline void
+model_shuffle (GPtrArray *items,
+               GRand     *rand)
+{
+  for (guint k = 0; k + 1 < items->len; k++)
+    {
+      guint other = g_rand_int_range (rand, k, items->len);
+      gpointer swap = items->pdata[k];
+
+      items->pdata[k] = items->pdata[other];
+      items->pdata[other] = swap;
+    }
 }
 
 /* What a GListModel holds, kept from its items-changed signals alone, reading

@@ -115,14 +115,7 @@ test_random (void)
       for (guint k = 0; k < added; k++)
         g_ptr_array_insert (items, g_rand_int_range (rand, 0, items->len + 1), g_object_new (G_TYPE_OBJECT, NULL));
       if (g_rand_int_range (rand, 0, 10) == 0)
-        for (guint k = 0; k + 1 < items->len; k++)
-          {
-            guint other = g_rand_int_range (rand, k, items->len);
-            gpointer swap = items->pdata[k];
-
-            items->pdata[k] = items->pdata[other];
-            items->pdata[other] = swap;
-          }
+        model_shuffle (items, rand);
       g_list_store_splice (store, position, removed, items->pdata, items->len);
       check (&m, limit, store);
       /* Without a limit, a splice of at most one removal is the very signal. */

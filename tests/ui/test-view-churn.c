@@ -143,13 +143,6 @@ wait_for_frame_of (GtkWidget *window)
   g_signal_handler_disconnect (clock, handler);
 }
 
-/* Until the view has laid out and painted what the model holds now. */
-static void
-wait_for_frame (Fixture *f)
-{
-  wait_for_frame_of (f->window);
-}
-
 static GtkWidget *
 find_list_view (GtkWidget *widget)
 {
@@ -239,7 +232,7 @@ test_churn (gconstpointer data)
 
       /* What a user does between two frames: picks a row, scrolls (in a
        * view laid out for what the model holds), focuses the list. */
-      wait_for_frame (&f);
+      wait_for_frame_of (f.window);
       n = g_list_model_get_n_items (G_LIST_MODEL (f.selection));
       if (n > 0 && g_rand_int_range (f.rand, 0, 5) == 0)
         gtk_single_selection_set_selected (f.selection, g_rand_int_range (f.rand, 0, n));
@@ -400,14 +393,7 @@ test_splices (gconstpointer data)
 
           g_ptr_array_add (items, gtk_string_object_new (text));
         }
-      for (guint k = 0; k + 1 < items->len; k++)
-        {
-          guint other = g_rand_int_range (rand, k, items->len);
-          gpointer swap = items->pdata[k];
-
-          items->pdata[k] = items->pdata[other];
-          items->pdata[other] = swap;
-        }
+      model_shuffle (items, rand);
       g_list_store_splice (store, position, removed, items->pdata, items->len);
       wait_for_frame_of (window);
       /* Now and then the view scrolls elsewhere. */
